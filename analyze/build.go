@@ -1,0 +1,413 @@
+package analyze
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/journeys-dev/journeys/collect"
+)
+
+// Fact kinds: what one event says about one person. An event can give
+// facts to two people (a merge: the merger's and the pull request author's).
+const (
+	fStar uint8 = iota
+	fFork
+	fRecognised
+	fIssueOpened
+	fPROpened
+	fComment // issue comment or review comment
+	fReview
+	fOwnMerged // the person's own pull request was merged
+	fCommit    // authored a default-branch commit
+	fCoauthor  // co-authored a default-branch commit
+	fMerge     // merged a pull request
+	fClose     // closed an issue or pull request
+	fLabel     // labelled an issue or pull request
+	fReopen
+	fAssign
+	numFactKinds
+)
+
+// isAction reports whether a fact kind is an action for the activity
+// states: anything but a star, a fork, a listing in .all-contributorsrc and
+// someone else merging one's pull request.
+func isAction(k uint8) bool {
+	switch k {
+	case fStar, fFork, fRecognised, fOwnMerged:
+		return false
+	}
+	return true
+}
+
+// A fact is packed in a uint64 so that sorting a person's facts is a plain
+// integer sort by day: bits 40-63 day, bit 39 "the target is someone
+// else's", bits 32-38 kind, bits 0-31 item (issue or pull request) id.
+const noItem = math.MaxUint32
+
+func packFact(day int32, kind uint8, others bool, item uint32) uint64 {
+	k := uint64(uint32(day))<<40 | uint64(kind)<<32 | uint64(item)
+	if others {
+		k |= 1 << 39
+	}
+	return k
+}
+
+func factDay(f uint64) int32   { return int32(f >> 40) }
+func factKind(f uint64) uint8  { return uint8(f>>32) & 0x7f }
+func factOthers(f uint64) bool { return f&(1<<39) != 0 }
+func factItem(f uint64) uint32 { return uint32(f) }
+
+type loginInfo struct {
+	lower   string
+	display string
+	fromAPI bool // display was served by the API (not typed in a file or derived from an email)
+	typeBot bool
+	events  int64
+	// The person of this login in community lastCommunity, a cache for
+	// the common case of consecutive events in one community.
+	lastCommunity, lastPerson int32
+}
+
+type personInfo struct {
+	community, login int32
+	firstAt, lastAt  int64 // unix microseconds, any fact
+	firstActionAt    int64 // unix microseconds; math.MaxInt64: none
+	nFacts           int32
+}
+
+const factChunk = 1 << 16
+
+// maxDenseNumber bounds the issue numbers kept in a slice per repository.
+const maxDenseNumber = 1 << 22
+
+type personFact struct {
+	person int32
+	fact   uint64
+}
+
+type pendingCommit struct {
+	community int32
+	kind      uint8
+	day       int32
+	at        int64
+	name      string
+	email     string
+}
+
+// A builder reads events one at a time and keeps only what the journeys
+// need: per person, packed facts.
+type builder struct {
+	model Model
+	asOf  int32
+	bots  *botClassifier
+
+	communities []string
+	communityID map[string]int32
+
+	rawLogin   map[string]int32
+	lowerLogin map[string]int32
+	logins     []loginInfo
+
+	// repos[community][repo] is a repository's index in byNumber.
+	repos []map[string]int32
+	// byNumber[repo][number] is the item id + 1 (0: not seen yet);
+	// numbers too large for a slice go to items.
+	byNumber [][]uint32
+	items    map[uint64]uint32
+	nItems   uint32
+
+	persons map[uint64]int32
+	people  []personInfo
+	// facts is filled chunk by chunk, so that growing never copies.
+	facts [][]personFact
+
+	links      *links
+	pending    []pendingCommit
+	identities map[identityKey]int64
+
+	eventsRead int64
+	ignored    map[string]int64
+}
+
+func newBuilder(opts Options, model Model, bots *botClassifier) *builder {
+	return &builder{
+		model:       model,
+		asOf:        dayOf(opts.AsOf),
+		bots:        bots,
+		communityID: make(map[string]int32),
+		rawLogin:    make(map[string]int32),
+		lowerLogin:  make(map[string]int32),
+		items:       make(map[uint64]uint32),
+		persons:     make(map[uint64]int32),
+		links:       newLinks(),
+		identities:  make(map[identityKey]int64),
+		ignored:     make(map[string]int64),
+	}
+}
+
+func (b *builder) community(name string) int32 {
+	if id, ok := b.communityID[name]; ok {
+		return id
+	}
+	id := int32(len(b.communities))
+	b.communities = append(b.communities, name)
+	b.communityID[name] = id
+	return id
+}
+
+// login returns the id of a login. Logins are case-insensitive on GitHub;
+// the displayed form is the smallest spelling the API served, else the
+// smallest spelling seen at all.
+func (b *builder) login(raw string, fromAPI bool) int32 {
+	if id, ok := b.rawLogin[raw]; ok {
+		if fromAPI && !b.logins[id].fromAPI {
+			b.logins[id].display, b.logins[id].fromAPI = raw, true
+		}
+		return id
+	}
+	lower := strings.ToLower(raw)
+	id, ok := b.lowerLogin[lower]
+	if !ok {
+		id = int32(len(b.logins))
+		b.logins = append(b.logins, loginInfo{lower: lower, display: raw, fromAPI: fromAPI, lastCommunity: -1})
+		b.lowerLogin[lower] = id
+	} else {
+		li := &b.logins[id]
+		if (fromAPI && !li.fromAPI) || (fromAPI == li.fromAPI && raw < li.display) {
+			li.display, li.fromAPI = raw, fromAPI
+		}
+	}
+	b.rawLogin[raw] = id
+	return id
+}
+
+func (b *builder) item(community int32, repo string, number *int64) uint32 {
+	if number == nil {
+		return noItem
+	}
+	for int(community) >= len(b.repos) {
+		b.repos = append(b.repos, make(map[string]int32))
+	}
+	r, ok := b.repos[community][repo]
+	if !ok {
+		r = int32(len(b.byNumber))
+		b.repos[community][repo] = r
+		b.byNumber = append(b.byNumber, nil)
+	}
+	if n := *number; n >= 0 && n < maxDenseNumber {
+		ids := b.byNumber[r]
+		if n >= int64(len(ids)) {
+			ids = slices.Grow(ids, int(n)+1-len(ids))[:n+1]
+			b.byNumber[r] = ids
+		}
+		if ids[n] == 0 {
+			b.nItems++
+			ids[n] = b.nItems
+		}
+		return ids[n] - 1
+	}
+	key := uint64(r)<<32 | uint64(uint32(*number))
+	id, ok := b.items[key]
+	if !ok {
+		id = b.nItems
+		b.nItems++
+		b.items[key] = id
+	}
+	return id
+}
+
+func (b *builder) person(community, login int32) int32 {
+	li := &b.logins[login]
+	if li.lastCommunity == community {
+		return li.lastPerson
+	}
+	key := uint64(community)<<32 | uint64(uint32(login))
+	if p, ok := b.persons[key]; ok {
+		li.lastCommunity, li.lastPerson = community, p
+		return p
+	}
+	p := int32(len(b.people))
+	b.people = append(b.people, personInfo{
+		community: community, login: login,
+		firstAt: math.MaxInt64, lastAt: math.MinInt64, firstActionAt: math.MaxInt64,
+	})
+	b.persons[key] = p
+	li.lastCommunity, li.lastPerson = community, p
+	return p
+}
+
+func (b *builder) addFact(community, login int32, kind uint8, others bool, item uint32, day int32, at int64) {
+	p := b.person(community, login)
+	pi := &b.people[p]
+	pi.firstAt = min(pi.firstAt, at)
+	pi.lastAt = max(pi.lastAt, at)
+	if isAction(kind) {
+		pi.firstActionAt = min(pi.firstActionAt, at)
+	}
+	pi.nFacts++
+	if n := len(b.facts); n == 0 || len(b.facts[n-1]) == cap(b.facts[n-1]) {
+		b.facts = append(b.facts, make([]personFact, 0, factChunk))
+	}
+	last := &b.facts[len(b.facts)-1]
+	*last = append(*last, personFact{p, packFact(day, kind, others, item)})
+}
+
+// add takes one event into account.
+func (b *builder) add(ev *collect.Event) {
+	b.eventsRead++
+	day := dayOf(ev.OccurredAt)
+	if day > b.asOf {
+		b.ignored["after_as_of"]++
+		return
+	}
+	at := ev.OccurredAt.UnixMicro()
+	var kind uint8
+	switch ev.Kind {
+	case collect.KindStar:
+		kind = fStar
+	case collect.KindFork:
+		kind = fFork
+	case collect.KindRecognised:
+		kind = fRecognised
+	case collect.KindIssueOpened:
+		kind = fIssueOpened
+	case collect.KindPROpened:
+		kind = fPROpened
+	case collect.KindIssueComment, collect.KindReviewComment:
+		kind = fComment
+	case collect.KindReview:
+		kind = fReview
+	case collect.KindPRMerged:
+		kind = fMerge
+	case collect.KindCommit:
+		kind = fCommit
+	case collect.KindCommitCoauthor:
+		kind = fCoauthor
+	case collect.KindIssueClosed:
+		kind = fClose
+	case collect.KindLabeled:
+		kind = fLabel
+	case collect.KindIssueReopened:
+		kind = fReopen
+	case collect.KindAssigned:
+		kind = fAssign
+	default:
+		b.ignored["unknown_kind:"+ev.Kind]++
+		return
+	}
+	c := b.community(ev.Community)
+
+	if kind == fCommit || kind == fCoauthor {
+		name, email := deref(ev.AuthorName), deref(ev.AuthorEmail)
+		if ev.Actor == nil {
+			b.pending = append(b.pending, pendingCommit{c, kind, day, at, name, email})
+			return
+		}
+		actor := b.actor(ev)
+		b.links.learn(c, normalizeName(name), normalizeEmail(email), actor)
+		b.identities[identityKey{c, name, email, actor, MethodGitHubLink}]++
+		b.addFact(c, actor, kind, false, noItem, day, at)
+		return
+	}
+
+	target := int32(-1)
+	if ev.TargetAuthor != nil && *ev.TargetAuthor != "" {
+		target = b.login(*ev.TargetAuthor, true)
+	}
+	if kind == fMerge && target >= 0 {
+		// The author's pull request was merged, whoever merged it.
+		b.addFact(c, target, fOwnMerged, false, noItem, day, at)
+	}
+	if ev.Actor == nil || *ev.Actor == "" {
+		if kind != fMerge || target < 0 {
+			b.ignored["no_actor"]++
+		}
+		return
+	}
+	actor := b.actor(ev)
+	item := uint32(noItem)
+	switch kind {
+	case fComment, fReview, fClose, fLabel, fIssueOpened, fPROpened, fReopen, fAssign, fMerge:
+		item = b.item(c, ev.Repo, ev.TargetNumber)
+	}
+	// An unknown target author does not count as someone else.
+	others := target >= 0 && target != actor && item != noItem
+	b.addFact(c, actor, kind, others, item, day, at)
+}
+
+// actor interns the event's actor and notes GitHub's account type.
+func (b *builder) actor(ev *collect.Event) int32 {
+	a := b.login(*ev.Actor, ev.Kind != collect.KindRecognised)
+	li := &b.logins[a]
+	li.events++
+	if ev.ActorType != nil && *ev.ActorType == "Bot" {
+		li.typeBot = true
+	}
+	return a
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+type resolution struct {
+	login  int32 // -1: unresolved
+	method string
+}
+
+// resolvePending ties the commits GitHub did not link (author: null) to
+// logins, now that every linked commit has been seen.
+func (b *builder) resolvePending() (unresolved int64) {
+	type cacheKey struct {
+		community   int32
+		name, email string
+	}
+	cache := make(map[cacheKey]resolution)
+	for _, pc := range b.pending {
+		ck := cacheKey{pc.community, pc.name, pc.email}
+		r, ok := cache[ck]
+		if !ok {
+			r = b.resolve(pc.community, pc.name, pc.email)
+			cache[ck] = r
+		}
+		b.identities[identityKey{pc.community, pc.name, pc.email, r.login, r.method}]++
+		if r.login < 0 {
+			unresolved++
+			continue
+		}
+		b.logins[r.login].events++
+		b.addFact(pc.community, r.login, pc.kind, false, noItem, pc.day, pc.at)
+	}
+	b.pending = nil
+	return unresolved
+}
+
+func (b *builder) resolve(community int32, name, email string) resolution {
+	e := normalizeEmail(email)
+	if e == githubNoreply {
+		return resolution{b.login(webFlow, false), MethodNoreply}
+	}
+	if id, login, ok := parseNoreply(e); ok {
+		if l, found := b.links.noreplyID[id]; id > 0 && found && l != ambiguous {
+			return resolution{l, MethodNoreply}
+		}
+		return resolution{b.login(login, false), MethodNoreply}
+	}
+	if l, ok := b.links.email[e]; ok && e != "" && l != ambiguous {
+		return resolution{l, MethodSameEmail}
+	}
+	if n := normalizeName(name); n != "" {
+		if l, ok := b.links.name[nameKey{community, n}]; ok && l != ambiguous {
+			return resolution{l, MethodSameName}
+		}
+	}
+	return resolution{-1, MethodUnresolved}
+}
+
+// dateTime converts unix microseconds to a UTC time.
+func dateTime(us int64) time.Time { return time.UnixMicro(us).UTC() }

@@ -1,0 +1,91 @@
+package analyze
+
+import (
+	"testing"
+	"time"
+
+	"github.com/journeys-dev/journeys/collect"
+)
+
+// testAsOf is the analysis date of the rule tests.
+var testAsOf = time.Date(2024, 6, 30, 0, 0, 0, 0, time.UTC)
+
+// ago returns noon of the day n days before testAsOf.
+func ago(n int) time.Time { return testAsOf.AddDate(0, 0, -n).Add(12 * time.Hour) }
+
+func ptr[T any](v T) *T { return &v }
+
+type evOpt func(*collect.Event)
+
+// on sets the target: an issue or pull request number and its author
+// ("" for unknown).
+func on(number int64, author string) evOpt {
+	return func(e *collect.Event) {
+		e.TargetNumber = &number
+		if author != "" {
+			e.TargetAuthor = &author
+		}
+	}
+}
+
+func in(community string) evOpt { return func(e *collect.Event) { e.Community = community } }
+
+func botType() evOpt { return func(e *collect.Event) { e.ActorType = ptr("Bot") } }
+
+// author sets a commit's author name and email.
+func author(name, email string) evOpt {
+	return func(e *collect.Event) { e.AuthorName, e.AuthorEmail = &name, &email }
+}
+
+// ev builds an event of kind by actor ("" for none) at t, in community
+// "c" and repository "o/r".
+func ev(kind, actor string, t time.Time, opts ...evOpt) collect.Event {
+	e := collect.Event{Community: "c", Repo: "o/r", Kind: kind, OccurredAt: t, SourceID: kind + t.String()}
+	if actor != "" {
+		e.Actor = &actor
+		e.ActorType = ptr("User")
+	}
+	for _, o := range opts {
+		o(&e)
+	}
+	return e
+}
+
+func analyze(t *testing.T, events []collect.Event, opts Options) *Result {
+	t.Helper()
+	if opts.AsOf.IsZero() {
+		opts.AsOf = testAsOf
+	}
+	res, err := Analyze(events, opts)
+	if err != nil {
+		t.Fatalf("Analyze: %v", err)
+	}
+	return res
+}
+
+func findContributor(res *Result, community, login string) *Contributor {
+	for i := range res.Contributors {
+		c := &res.Contributors[i]
+		if c.Community == community && c.Login == login {
+			return c
+		}
+	}
+	return nil
+}
+
+// mustContributor returns the row of login in community "c".
+func mustContributor(t *testing.T, res *Result, login string) *Contributor {
+	t.Helper()
+	c := findContributor(res, "c", login)
+	if c == nil {
+		t.Fatalf("no contributor %q; have %+v", login, res.Contributors)
+	}
+	return c
+}
+
+func str(p *string) string {
+	if p == nil {
+		return "<nil>"
+	}
+	return *p
+}

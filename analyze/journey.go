@@ -1,0 +1,433 @@
+package analyze
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+)
+
+// Stage indexes, as in Stages.
+const (
+	sDiscovery = iota
+	sFirstContact
+	sParticipation
+	sSustained
+	sNetworked
+	sLeadership
+	numStages
+)
+
+var stateNames = [...]string{StateNew, StateActive, StateDormant, StateChurned}
+
+// A sink receives the rows of the per-person tables as they are produced,
+// in table order.
+type sink struct {
+	contributor func(Contributor) error
+	month       func(ContributorMonth) error
+	transition  func(Transition) error
+}
+
+// counts are what a person's facts add up to at one date.
+type counts struct {
+	byKind [numFactKinds]int64
+	// Windowed: over the facts of the last WindowDays days.
+	months, engaged, othersMerged, triaged int64
+}
+
+// sweeper walks one person's facts in day order, keeping the sliding-window
+// counters, and judges the stage at every day something changes.
+type sweeper struct {
+	m    Model
+	asOf int32
+	// Scratch counters, all zero between persons.
+	monthCount  []int32 // by month - baseMonth
+	baseMonth   int32
+	engageCount []int32 // by item
+	triageCount []int32 // by item
+}
+
+func newSweeper(m Model, asOf, firstDay int32, nItems uint32) *sweeper {
+	base := monthOf(firstDay)
+	return &sweeper{
+		m: m, asOf: asOf,
+		monthCount:  make([]int32, monthOf(asOf)-base+1),
+		baseMonth:   base,
+		engageCount: make([]int32, nItems),
+		triageCount: make([]int32, nItems),
+	}
+}
+
+// windowKind says how a fact enters the sliding window.
+func windowKind(f uint64) int {
+	switch factKind(f) {
+	case fOwnMerged, fCommit, fCoauthor:
+		return 1 // a contribution month
+	case fComment, fReview:
+		if factOthers(f) {
+			return 2 // engagement with someone else's item
+		}
+	case fMerge:
+		if factOthers(f) {
+			return 3 // merged someone else's pull request
+		}
+	case fClose, fLabel:
+		if factOthers(f) {
+			return 4 // triaged someone else's item
+		}
+	}
+	return 0
+}
+
+func (s *sweeper) enter(c *counts, f uint64) {
+	switch windowKind(f) {
+	case 1:
+		i := monthOf(factDay(f)) - s.baseMonth
+		if s.monthCount[i] == 0 {
+			c.months++
+		}
+		s.monthCount[i]++
+	case 2:
+		i := factItem(f)
+		if s.engageCount[i] == 0 {
+			c.engaged++
+		}
+		s.engageCount[i]++
+	case 3:
+		c.othersMerged++
+	case 4:
+		i := factItem(f)
+		if s.triageCount[i] == 0 {
+			c.triaged++
+		}
+		s.triageCount[i]++
+	}
+}
+
+func (s *sweeper) leave(c *counts, f uint64) {
+	switch windowKind(f) {
+	case 1:
+		i := monthOf(factDay(f)) - s.baseMonth
+		s.monthCount[i]--
+		if s.monthCount[i] == 0 {
+			c.months--
+		}
+	case 2:
+		i := factItem(f)
+		s.engageCount[i]--
+		if s.engageCount[i] == 0 {
+			c.engaged--
+		}
+	case 3:
+		c.othersMerged--
+	case 4:
+		i := factItem(f)
+		s.triageCount[i]--
+		if s.triageCount[i] == 0 {
+			c.triaged--
+		}
+	}
+}
+
+// stage judges the rules on counts, highest stage first.
+func (s *sweeper) stage(c *counts) int {
+	switch {
+	case c.othersMerged >= int64(s.m.LeadershipMerges) || c.triaged >= int64(s.m.LeadershipTriaged):
+		return sLeadership
+	case c.engaged >= int64(s.m.NetworkedItems):
+		return sNetworked
+	case c.months >= int64(s.m.SustainedMonths):
+		return sSustained
+	case participated(c):
+		return sParticipation
+	case contacted(c):
+		return sFirstContact
+	case c.byKind[fStar]+c.byKind[fFork] > 0:
+		return sDiscovery
+	}
+	return -1
+}
+
+func participated(c *counts) bool {
+	return c.byKind[fOwnMerged]+c.byKind[fCommit]+c.byKind[fCoauthor]+c.byKind[fRecognised] > 0
+}
+
+func contacted(c *counts) bool {
+	for k := range numFactKinds {
+		if isAction(k) && c.byKind[k] > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// state returns the activity state at day d (index into stateNames), or
+// -1 when the person has no action yet.
+func (s *sweeper) state(d, firstAction, lastAction int32) int {
+	if firstAction > d || lastAction < 0 {
+		return -1
+	}
+	switch age := d - lastAction; {
+	case d-firstAction <= int32(s.m.NewDays):
+		return 0
+	case age <= int32(s.m.ActiveDays):
+		return 1
+	case age <= int32(s.m.DormantDays):
+		return 2
+	}
+	return 3
+}
+
+// journey is the outcome of one person's sweep that the funnel needs.
+type journey struct {
+	current int
+	maxEver int
+	// reached[s]: the first day a stage at least s held; -1: never.
+	reached [numStages]int32
+}
+
+// sweep judges one person (facts sorted) and emits their rows.
+func (s *sweeper) sweep(p *personInfo, community, login string, facts []uint64, out *sink) (journey, error) {
+	j := journey{current: -1, maxEver: -1}
+	for i := range j.reached {
+		j.reached[i] = -1
+	}
+	var c counts
+	w := int32(s.m.WindowDays)
+	firstAction := int32(math.MaxInt32)
+	if p.firstActionAt != math.MaxInt64 {
+		firstAction = dayOf(dateTime(p.firstActionAt))
+	}
+	lastAction := int32(-1)
+	snap := min(monthEnd(monthOf(factDay(facts[0]))), s.asOf)
+	cur, curStart, lastSnapStage := -1, int32(0), -1
+	n := len(facts)
+	i, r := 0, 0
+	for {
+		d := snap
+		if i < n {
+			d = min(d, factDay(facts[i]))
+		}
+		for r < i && windowKind(facts[r]) == 0 {
+			r++
+		}
+		if r < i {
+			d = min(d, factDay(facts[r])+w+1)
+		}
+		// Facts older than the window leave it, then the day's facts enter.
+		for r < i {
+			f := facts[r]
+			if windowKind(f) != 0 {
+				if factDay(f)+w >= d {
+					break
+				}
+				s.leave(&c, f)
+			}
+			r++
+		}
+		for i < n && factDay(facts[i]) == d {
+			f := facts[i]
+			c.byKind[factKind(f)]++
+			if isAction(factKind(f)) {
+				lastAction = d
+			}
+			s.enter(&c, f)
+			i++
+		}
+		st := s.stage(&c)
+		if st != cur {
+			cur, curStart = st, d
+			for k := j.maxEver + 1; k <= st; k++ {
+				j.reached[k] = d
+			}
+			j.maxEver = max(j.maxEver, st)
+		}
+		if d == snap {
+			if st >= 0 {
+				row := ContributorMonth{Community: community, Login: login, Month: dateOf(d), Stage: Stages[st]}
+				if x := s.state(d, firstAction, lastAction); x >= 0 {
+					row.State = &stateNames[x]
+				}
+				if err := out.month(row); err != nil {
+					return j, err
+				}
+				if st != lastSnapStage {
+					t := Transition{Community: community, Login: login, ToStage: Stages[st], At: dateOf(d)}
+					if lastSnapStage >= 0 {
+						t.FromStage = &Stages[lastSnapStage]
+					}
+					if err := out.transition(t); err != nil {
+						return j, err
+					}
+					lastSnapStage = st
+				}
+			}
+			if snap == s.asOf {
+				break
+			}
+			snap = min(monthEnd(monthOf(snap)+1), s.asOf)
+		}
+	}
+	// Reset the scratch counters still held by facts in the window.
+	final := c
+	for ; r < n; r++ {
+		if windowKind(facts[r]) != 0 {
+			s.leave(&c, facts[r])
+		}
+	}
+	j.current = cur
+	if cur < 0 {
+		return j, nil
+	}
+	c = final
+	row := Contributor{
+		Community:            community,
+		Login:                login,
+		Stage:                Stages[cur],
+		FirstActivityAt:      dateTime(p.firstAt),
+		LastActivityAt:       dateTime(p.lastAt),
+		StageReachedAt:       dateOf(curStart),
+		StageReason:          reason(cur, &c, s.m),
+		Stars:                c.byKind[fStar],
+		Forks:                c.byKind[fFork],
+		IssuesOpened:         c.byKind[fIssueOpened],
+		PullRequestsOpened:   c.byKind[fPROpened],
+		Comments:             c.byKind[fComment],
+		Reviews:              c.byKind[fReview],
+		PullRequestsMerged:   c.byKind[fOwnMerged],
+		Commits:              c.byKind[fCommit],
+		CoAuthoredCommits:    c.byKind[fCoauthor],
+		Recognised:           c.byKind[fRecognised] > 0,
+		ContributionMonths12: c.months,
+		OthersItemsEngaged12: c.engaged,
+		OthersPRsMerged12:    c.othersMerged,
+		OthersItemsTriaged12: c.triaged,
+	}
+	if x := s.state(s.asOf, firstAction, lastAction); x >= 0 {
+		row.State = &stateNames[x]
+	}
+	if p.firstActionAt != math.MaxInt64 {
+		t := dateTime(p.firstActionAt)
+		row.FirstContactAt = &t
+	}
+	return j, out.contributor(row)
+}
+
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// reason says, in words, why the rule of stage st holds.
+func reason(st int, c *counts, m Model) string {
+	w := fmt.Sprintf("in the last %d days", m.WindowDays)
+	if m.WindowDays == 365 {
+		w = "in the last 12 months"
+	}
+	var parts []string
+	switch st {
+	case sLeadership:
+		if c.othersMerged >= int64(m.LeadershipMerges) {
+			parts = append(parts, "merged "+plural(c.othersMerged, "pull request", "pull requests")+" by others")
+		}
+		if c.triaged >= int64(m.LeadershipTriaged) {
+			parts = append(parts, "closed or labelled "+plural(c.triaged, "issue or pull request", "issues or pull requests")+" by others")
+		}
+		return strings.Join(parts, " and ") + " " + w
+	case sNetworked:
+		return "reviewed or commented on " + plural(c.engaged, "issue or pull request", "issues or pull requests") + " by others " + w
+	case sSustained:
+		return "had a merged pull request or a default-branch commit in " + plural(c.months, "calendar month", "distinct calendar months") + " " + w
+	case sParticipation:
+		if n := c.byKind[fOwnMerged]; n > 0 {
+			parts = append(parts, "authored "+plural(n, "merged pull request", "merged pull requests"))
+		}
+		if n := c.byKind[fCommit]; n > 0 {
+			parts = append(parts, "authored "+plural(n, "default-branch commit", "default-branch commits"))
+		}
+		if n := c.byKind[fCoauthor]; n > 0 {
+			parts = append(parts, "co-authored "+plural(n, "default-branch commit", "default-branch commits"))
+		}
+		if c.byKind[fRecognised] > 0 {
+			parts = append(parts, "is listed in .all-contributorsrc")
+		}
+	case sFirstContact:
+		if n := c.byKind[fIssueOpened]; n > 0 {
+			parts = append(parts, "opened "+plural(n, "issue", "issues"))
+		}
+		if n := c.byKind[fPROpened]; n > 0 {
+			parts = append(parts, "opened "+plural(n, "pull request", "pull requests"))
+		}
+		if n := c.byKind[fComment]; n > 0 {
+			parts = append(parts, "commented "+plural(n, "time", "times"))
+		}
+		if n := c.byKind[fReview]; n > 0 {
+			parts = append(parts, "reviewed "+plural(n, "time", "times"))
+		}
+		if len(parts) == 0 {
+			n := c.byKind[fMerge] + c.byKind[fClose] + c.byKind[fLabel] + c.byKind[fReopen] + c.byKind[fAssign]
+			parts = append(parts, "merged, closed, reopened, labelled or assigned "+plural(n, "time", "times"))
+		}
+	case sDiscovery:
+		if n := c.byKind[fStar]; n > 0 {
+			parts = append(parts, "starred "+plural(n, "repository", "repositories"))
+		}
+		if n := c.byKind[fFork]; n > 0 {
+			parts = append(parts, "forked "+plural(n, "repository", "repositories"))
+		}
+		return strings.Join(parts, " and ") + ", and nothing else"
+	}
+	return joinList(parts)
+}
+
+// joinList joins "a", "b", "c" as "a, b and c".
+func joinList(parts []string) string {
+	if len(parts) <= 1 {
+		return strings.Join(parts, "")
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
+// funnelAcc accumulates one community's funnel.
+type funnelAcc struct {
+	ever, current [numStages]int64
+	days          [numStages][]float64
+}
+
+func (f *funnelAcc) add(j journey, firstContact int32) {
+	for st := 0; st <= j.maxEver; st++ {
+		f.ever[st]++
+		if firstContact >= 0 && j.reached[st] >= firstContact {
+			f.days[st] = append(f.days[st], float64(j.reached[st]-firstContact))
+		}
+	}
+	if j.current >= 0 {
+		f.current[j.current]++
+	}
+}
+
+func (f *funnelAcc) rows(community string) []FunnelRow {
+	out := make([]FunnelRow, numStages)
+	for st := range numStages {
+		out[st] = FunnelRow{
+			Community: community, Stage: Stages[st], Order: int64(st),
+			EverReached: f.ever[st], CurrentCount: f.current[st],
+			MedianDaysFromFirstContact: median(f.days[st]),
+		}
+	}
+	return out
+}
+
+func median(v []float64) *float64 {
+	if len(v) == 0 {
+		return nil
+	}
+	slices.Sort(v)
+	m := v[len(v)/2]
+	if len(v)%2 == 0 {
+		m = (v[len(v)/2-1] + m) / 2
+	}
+	return &m
+}

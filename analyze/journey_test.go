@@ -1,0 +1,213 @@
+package analyze
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/journeys-dev/journeys/collect"
+)
+
+func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+
+// A person with own merged pull requests in three months rises to
+// sustained participation and drops back when the first leaves the window.
+func TestMonthsAndTransitionsIncludeDrops(t *testing.T) {
+	asOf := date(2024, 6, 15)
+	events := []collect.Event{
+		ev(collect.KindStar, "ana", date(2023, 1, 10)),
+		ev(collect.KindPRMerged, "maint", date(2023, 3, 5).Add(time.Hour), on(1, "ana")),
+		ev(collect.KindPRMerged, "maint", date(2023, 4, 5), on(2, "ana")),
+		ev(collect.KindPRMerged, "maint", date(2023, 5, 5), on(3, "ana")),
+	}
+	res := analyze(t, events, Options{AsOf: asOf})
+	var months []string
+	for _, m := range res.Months {
+		if m.Login == "ana" {
+			months = append(months, m.Month.Format("2006-01-02")+" "+m.Stage)
+		}
+	}
+	// 2024-03-05 is 366 days after 2023-03-05 (2024 is a leap year), so
+	// the March 2023 month leaves the window on 2024-03-05.
+	want := []string{
+		"2023-01-31 discovery", "2023-02-28 discovery", "2023-03-31 participation", "2023-04-30 participation",
+		"2023-05-31 sustained_participation", "2023-06-30 sustained_participation", "2023-07-31 sustained_participation",
+		"2023-08-31 sustained_participation", "2023-09-30 sustained_participation", "2023-10-31 sustained_participation",
+		"2023-11-30 sustained_participation", "2023-12-31 sustained_participation", "2024-01-31 sustained_participation",
+		"2024-02-29 sustained_participation", "2024-03-31 participation", "2024-04-30 participation",
+		"2024-05-31 participation", "2024-06-15 participation",
+	}
+	if !reflect.DeepEqual(months, want) {
+		t.Errorf("months:\n got %q\nwant %q", months, want)
+	}
+	var trans []string
+	for _, tr := range res.Transitions {
+		if tr.Login == "ana" {
+			trans = append(trans, str(tr.FromStage)+" -> "+tr.ToStage+" at "+tr.At.Format("2006-01-02"))
+		}
+	}
+	wantTrans := []string{
+		"<nil> -> discovery at 2023-01-31",
+		"discovery -> participation at 2023-03-31",
+		"participation -> sustained_participation at 2023-05-31",
+		"sustained_participation -> participation at 2024-03-31",
+	}
+	if !reflect.DeepEqual(trans, wantTrans) {
+		t.Errorf("transitions:\n got %q\nwant %q", trans, wantTrans)
+	}
+	c := mustContributor(t, res, "ana")
+	if got := c.StageReachedAt.Format("2006-01-02"); got != "2024-03-05" {
+		t.Errorf("stage_reached_at = %s, want 2024-03-05 (the day the rule stopped holding)", got)
+	}
+	if !c.FirstActivityAt.Equal(date(2023, 1, 10)) || c.FirstContactAt != nil {
+		t.Errorf("first activity %v, first contact %v; want 2023-01-10 and null", c.FirstActivityAt, c.FirstContactAt)
+	}
+}
+
+func TestAnalysisDateOnAMonthEndIsOneRow(t *testing.T) {
+	res := analyze(t, []collect.Event{ev(collect.KindStar, "ana", date(2024, 5, 20))}, Options{AsOf: date(2024, 6, 30)})
+	var got []string
+	for _, m := range res.Months {
+		got = append(got, m.Month.Format("2006-01-02"))
+	}
+	if want := []string{"2024-05-31", "2024-06-30"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("months = %q, want %q", got, want)
+	}
+}
+
+// A person active in two communities has two journeys, judged apart.
+func TestCommunitiesAreSeparateJourneys(t *testing.T) {
+	events := []collect.Event{
+		ev(collect.KindPRMerged, "maint", ago(10), on(1, "ana"), in("a")),
+		ev(collect.KindPRMerged, "maint", ago(50), on(2, "ana"), in("a")),
+		ev(collect.KindPRMerged, "maint", ago(90), on(3, "ana"), in("b")),
+		ev(collect.KindIssueComment, "ana", ago(1), on(1, "bob"), in("a")),
+		ev(collect.KindIssueComment, "ana", ago(1), on(2, "bob"), in("a")),
+		ev(collect.KindIssueComment, "ana", ago(1), on(3, "bob"), in("b")),
+	}
+	res := analyze(t, events, Options{})
+	for _, community := range []string{"a", "b"} {
+		c := findContributor(res, community, "ana")
+		if c == nil {
+			t.Fatalf("no journey of ana in %s", community)
+		}
+		if c.Stage != StageParticipation {
+			t.Errorf("%s: stage = %s, want participation", community, c.Stage)
+		}
+	}
+	if want := []string{"a", "b"}; !reflect.DeepEqual(res.Manifest.Communities, want) {
+		t.Errorf("communities = %q, want %q", res.Manifest.Communities, want)
+	}
+}
+
+// Bots have no journey, whatever tells them apart, and the bots table says
+// why; a bot's merge still credits the pull request's author.
+func TestBotsAreSetAside(t *testing.T) {
+	events := []collect.Event{
+		ev(collect.KindIssueComment, "ci-app", ago(1), on(1, "ana"), botType()),
+		ev(collect.KindPRMerged, "k8s-ci-robot", ago(1), on(1, "ana")),
+		ev(collect.KindPROpened, "dependabot[bot]", ago(2), on(2, "dependabot[bot]")),
+		ev(collect.KindIssueComment, "Renovate", ago(2), on(1, "ana")),
+		ev(collect.KindIssueComment, "acme-deployer", ago(2), on(1, "ana")),
+		ev(collect.KindIssueComment, "stale", ago(2), on(1, "ana")), // a person named stale, exempted
+		ev(collect.KindPROpened, "ana", ago(3), on(1, "ana")),
+		ev(collect.KindCommit, "", ago(3), author("GitHub", "noreply@github.com")),
+	}
+	res := analyze(t, events, Options{Bots: BotRules{Include: []string{"*-deployer"}, Exclude: []string{"STALE"}}})
+	var logins []string
+	for _, c := range res.Contributors {
+		logins = append(logins, c.Login)
+	}
+	if want := []string{"ana", "stale"}; !reflect.DeepEqual(logins, want) {
+		t.Errorf("contributors = %q, want %q", logins, want)
+	}
+	if c := mustContributor(t, res, "ana"); c.Stage != StageParticipation || c.PullRequestsMerged != 1 {
+		t.Errorf("ana: %s with %d merged, want participation with 1", c.Stage, c.PullRequestsMerged)
+	}
+	want := []Bot{
+		{Login: "acme-deployer", Reason: BotReasonConfig, Events: 1},
+		{Login: "ci-app", Reason: BotReasonType, Events: 1},
+		{Login: "dependabot[bot]", Reason: BotReasonSuffix, Events: 1},
+		{Login: "k8s-ci-robot", Reason: BotReasonKnown, Events: 1},
+		{Login: "Renovate", Reason: BotReasonKnown, Events: 1},
+		{Login: "web-flow", Reason: BotReasonKnown, Events: 1},
+	}
+	if !reflect.DeepEqual(res.Bots, want) {
+		t.Errorf("bots:\n got %+v\nwant %+v", res.Bots, want)
+	}
+	if res.Manifest.Bots != int64(len(want)) {
+		t.Errorf("manifest bots = %d", res.Manifest.Bots)
+	}
+}
+
+// Same events in any order give the same tables.
+func TestDeterministic(t *testing.T) {
+	events := syntheticEvents(syntheticConfig{People: 300, Items: 1500, Comments: 8000, Commits: 1000, Seed: 7})
+	first := analyze(t, events, Options{AsOf: syntheticAsOf})
+	if len(first.Contributors) < 100 || len(first.Transitions) == 0 {
+		t.Fatalf("synthetic data too small: %d contributors", len(first.Contributors))
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	r.Shuffle(len(events), func(i, j int) { events[i], events[j] = events[j], events[i] })
+	second := analyze(t, events, Options{AsOf: syntheticAsOf})
+	if !reflect.DeepEqual(first, second) {
+		t.Error("shuffled events gave different results")
+	}
+	for i := 1; i < len(first.Contributors); i++ {
+		a, b := first.Contributors[i-1], first.Contributors[i]
+		if a.Community > b.Community || (a.Community == b.Community && a.Login >= b.Login) {
+			t.Fatalf("contributors out of order at %d: %s/%s then %s/%s", i, a.Community, a.Login, b.Community, b.Login)
+		}
+	}
+}
+
+func TestFunnel(t *testing.T) {
+	events := []collect.Event{
+		ev(collect.KindStar, "sam", ago(30)),
+		// ana: first contact 100 days back, participation 40 days back.
+		ev(collect.KindIssueOpened, "ana", ago(100), on(1, "ana")),
+		ev(collect.KindPRMerged, "maint", ago(40), on(2, "ana")),
+		// bob: starred first, first contact and participation 10 days back.
+		ev(collect.KindStar, "bob", ago(200)),
+		ev(collect.KindCommit, "bob", ago(10)),
+		// cid: first contact 90 days back, participation 30 days back.
+		ev(collect.KindIssueComment, "cid", ago(90), on(1, "ana")),
+		ev(collect.KindRecognised, "cid", ago(30)),
+		// maint merged others' pull requests: leadership from its first merge.
+		ev(collect.KindPRMerged, "maint", ago(40), on(3, "ana")),
+	}
+	res := analyze(t, events, Options{})
+	if c := mustContributor(t, res, "ana"); c.Stage != StageParticipation {
+		t.Fatalf("ana at %s", c.Stage)
+	}
+	type row struct {
+		ever, current int64
+		median        string
+	}
+	got := map[string]row{}
+	for _, f := range res.Funnel {
+		m := "null"
+		if f.MedianDaysFromFirstContact != nil {
+			m = fmt.Sprintf("%g", *f.MedianDaysFromFirstContact)
+		}
+		got[f.Stage] = row{f.EverReached, f.CurrentCount, m}
+	}
+	want := map[string]row{
+		// Reaching discovery: sam (no contact), ana, cid and maint on
+		// their first contact (0 days), bob before his (not counted).
+		StageDiscovery:              {5, 1, "0"},
+		StageFirstContact:           {4, 0, "0"},
+		StageParticipation:          {4, 3, "30"}, // ana 60, cid 60, bob 0, maint 0
+		StageSustainedParticipation: {1, 0, "0"},
+		StageNetworkedParticipation: {1, 0, "0"},
+		StageLeadership:             {1, 1, "0"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("funnel:\n got %+v\nwant %+v", got, want)
+	}
+	if len(res.Funnel) != len(Stages) || res.Funnel[0].Order != 0 || res.Funnel[5].Order != 5 {
+		t.Errorf("funnel rows = %+v", res.Funnel)
+	}
+}

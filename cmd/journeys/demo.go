@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/journeys-dev/journeys/internal/demo"
+	"github.com/journeys-dev/journeys/internal/fakegithub"
+	"github.com/journeys-dev/journeys/internal/table"
+)
+
+func newDemoCmd(g *globals) *cobra.Command {
+	out := "journeys-demo"
+	cmd := &cobra.Command{
+		Use:   "demo [--out DIR]",
+		Short: "Run the whole pipeline offline on real history of The Turing Way",
+		Long: `demo serves real, public activity of The Turing Way (November 2018 to July
+2021, derived from its git history and shipped inside journeys) through a
+GitHub-compatible API on a loopback port, and runs "journeys run" against it:
+the real collection, analysis and report, with no token and no network.
+
+Git history holds commits, pull requests and .all-contributorsrc, not issues,
+comments, reviews, stars or forks; the report says so.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return g.demo(cmd.Context(), out)
+		},
+	}
+	cmd.Flags().StringVarP(&out, "out", "o", out, "the output folder")
+	return cmd
+}
+
+func (g *globals) demo(ctx context.Context, out string) error {
+	start := time.Now()
+	data, err := demo.Data()
+	if err != nil {
+		return fmt.Errorf("demo: load the fixture: %w", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("demo: listen on loopback: %w", err)
+	}
+	// The local API gets a token of its own, made up for this run: a token
+	// from the environment is never sent to it.
+	localToken := "demo-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	srv := &http.Server{
+		Handler:           fakegithub.New(data, fakegithub.Options{Tokens: []string{localToken}}),
+		ReadHeaderTimeout: 10 * time.Second,
+	}
+	go srv.Serve(ln)
+	defer srv.Close()
+	apiURL := "http://" + ln.Addr().String() + "/"
+	g.logger.Info("serving The Turing Way's history through a local GitHub-compatible API", "url", apiURL)
+
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return fmt.Errorf("demo: create output folder: %w", err)
+	}
+	// The config is written beside the output, so that the reports can name
+	// it and a person can re-run any step by hand.
+	cfgPath := filepath.Join(out, "journeys-demo.yml")
+	if err := table.WriteFileAtomic(cfgPath, []byte(demo.Config())); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	f := &pipelineFlags{
+		configPath:  cfgPath,
+		out:         out,
+		apiURL:      apiURL,
+		asOf:        demo.AsOf().Format("2006-01-02"),
+		concurrency: 8,
+		maxWait:     -1,
+		notes:       demo.Limitations(),
+		token:       localToken,
+	}
+	if err := g.runAll(ctx, f); err != nil {
+		if errors.Is(err, context.Canceled) {
+			return err
+		}
+		return fmt.Errorf("demo: %w", err)
+	}
+	fmt.Fprintf(g.stdout, "Demo finished in %.1fs. Output in %s/: Parquet tables (see docs/schema.md), report.md and report.html\n",
+		time.Since(start).Seconds(), out)
+	return nil
+}

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// journeys runs the command line in-process and returns its exit status,
+// stdout and stderr.
+func journeys(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := Main(context.Background(), args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestHelpOnEveryCommand(t *testing.T) {
+	for _, cmd := range [][]string{{}, {"run"}, {"collect"}, {"analyze"}, {"report"}, {"demo"}, {"version"}} {
+		args := append(append([]string{}, cmd...), "--help")
+		code, out, errOut := journeys(t, args...)
+		if code != 0 || !strings.Contains(out, "Usage:") {
+			t.Errorf("journeys %v: exit %d, stdout %q, stderr %q", args, code, out, errOut)
+		}
+	}
+}
+
+func TestVersion(t *testing.T) {
+	code, out, _ := journeys(t, "version")
+	if code != 0 || !strings.HasPrefix(out, "journeys ") {
+		t.Errorf("version: exit %d, %q", code, out)
+	}
+}
+
+func TestUsageErrorsExit2AndCollectNothing(t *testing.T) {
+	badKey := writeFile(t, "journeys.yml", "communities:\n  - name: A\n    repos: [a/b]\n    branch: main\n")
+	badRepo := writeFile(t, "journeys.yml", "communities:\n  - name: A\n    repos: [a-b]\n")
+	dupName := writeFile(t, "journeys.yml", "communities:\n  - name: A\n    repos: [a/b]\n  - name: A\n    repos: [c/d]\n")
+	good := writeFile(t, "journeys.yml", "communities:\n  - name: A\n    repos: [a/b]\n")
+	tests := []struct {
+		name    string
+		args    []string
+		wantErr []string
+	}{
+		{"no config", []string{"run"}, []string{"--config is required"}},
+		{"unknown key", []string{"run", "--config", badKey}, []string{badKey + ":4", "communities[0].branch", "unknown key"}},
+		{"bad repo", []string{"collect", "--config", badRepo}, []string{badRepo + ":3", "communities[0].repos[0]", "owner/name"}},
+		{"duplicate name", []string{"analyze", "--config", dupName}, []string{dupName + ":4", "communities[1].name", "duplicate"}},
+		{"missing file", []string{"run", "--config", filepath.Join(t.TempDir(), "nope.yml")}, []string{"nope.yml"}},
+		{"bad date", []string{"run", "--config", good, "--as-of", "2021-13-01"}, []string{"--as-of", "YYYY-MM-DD"}},
+		{"unknown flag", []string{"run", "--confg", good}, []string{"unknown flag"}},
+		{"bad concurrency", []string{"collect", "--config", good, "--concurrency", "500"}, []string{"--concurrency"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			code, _, errOut := journeys(t, append(tt.args, "--out", out)...)
+			if code != exitUsage {
+				t.Errorf("exit %d, want %d; stderr %q", code, exitUsage, errOut)
+			}
+			for _, want := range tt.wantErr {
+				if !strings.Contains(errOut, want) {
+					t.Errorf("stderr %q does not mention %q", errOut, want)
+				}
+			}
+			if entries, _ := os.ReadDir(out); len(entries) > 0 {
+				t.Errorf("output written despite the error: %v", entries)
+			}
+		})
+	}
+}
+
+func TestAnalyzeWithoutCollectionSaysWhatToDo(t *testing.T) {
+	cfg := writeFile(t, "journeys.yml", "communities:\n  - name: A\n    repos: [a/b]\n")
+	code, _, errOut := journeys(t, "analyze", "--config", cfg, "--out", t.TempDir())
+	if code != exitFailure || !strings.Contains(errOut, "journeys collect") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}

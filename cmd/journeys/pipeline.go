@@ -1,0 +1,320 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/journeys-dev/journeys/analyze"
+	"github.com/journeys-dev/journeys/collect"
+	"github.com/journeys-dev/journeys/config"
+	"github.com/journeys-dev/journeys/report"
+)
+
+// defaultAPIURL is GitHub's REST root, used when neither --api-url nor
+// $GITHUB_API_URL says otherwise.
+const defaultAPIURL = "https://api.github.com/"
+
+// pipelineFlags are the flags of run, collect, analyze and report. Each
+// command registers the ones it uses.
+type pipelineFlags struct {
+	configPath  string
+	out         string
+	apiURL      string
+	asOf        string
+	stateDir    string
+	concurrency int
+	maxRequests int
+	maxWait     time.Duration
+	dryRun      bool
+
+	// set by demo: extra notes for the report on what the source lacks,
+	// and the token of its local API (instead of the environment's)
+	notes []string
+	token string
+}
+
+func (f *pipelineFlags) addCommon(cmd *cobra.Command) {
+	cmd.Flags().StringVarP(&f.configPath, "config", "c", "", "the YAML config file: communities and their repositories (required)")
+	cmd.Flags().StringVarP(&f.out, "out", "o", "journeys-out", "the output folder: Parquet tables, reports and collection state")
+}
+
+func (f *pipelineFlags) addCollect(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.apiURL, "api-url", "", "GitHub's REST API root (default $GITHUB_API_URL, else "+defaultAPIURL+"); for GitHub Enterprise: https://HOST/api/v3/")
+	cmd.Flags().StringVar(&f.stateDir, "state", "", "where the incremental collection state is kept (default OUT/.state)")
+	cmd.Flags().IntVar(&f.concurrency, "concurrency", 8, "requests in flight at once (1 to 100)")
+	cmd.Flags().IntVar(&f.maxRequests, "max-requests", 0, "stop after this many requests that count against the quota, saving the checkpoint (0: no cap)")
+	cmd.Flags().DurationVar(&f.maxWait, "max-wait", -1, "longest wait for the rate limit to reset before saving the checkpoint and exiting with status 75 (default: wait as long as needed)")
+}
+
+func (f *pipelineFlags) addAsOf(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.asOf, "as-of", "", "the analysis date, YYYY-MM-DD (default: today, UTC); fixes a research run's results")
+}
+
+// load reads the config, turning a missing --config into a usage error.
+func (f *pipelineFlags) load() (*config.Config, error) {
+	if f.configPath == "" {
+		return nil, &usageError{errors.New("--config is required: a YAML file listing communities and their repositories (see README)")}
+	}
+	cfg, err := config.ReadFile(f.configPath)
+	if err != nil {
+		var ce *config.Error
+		if errors.As(err, &ce) {
+			return nil, err
+		}
+		return nil, &usageError{err}
+	}
+	return cfg, nil
+}
+
+// analysisDate parses --as-of; the default is today (UTC).
+func (f *pipelineFlags) analysisDate() (time.Time, error) {
+	if f.asOf == "" {
+		now := time.Now().UTC()
+		return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC), nil
+	}
+	d, err := time.Parse("2006-01-02", f.asOf)
+	if err != nil {
+		return time.Time{}, &usageError{fmt.Errorf("--as-of %q: want a date as YYYY-MM-DD", f.asOf)}
+	}
+	return d, nil
+}
+
+// resolveAPIURL picks the REST root: the flag, then $GITHUB_API_URL (set by
+// GitHub Actions), then api.github.com.
+func (f *pipelineFlags) resolveAPIURL() string {
+	u := f.apiURL
+	if u == "" {
+		u = os.Getenv("GITHUB_API_URL")
+	}
+	if u == "" {
+		u = defaultAPIURL
+	}
+	return u
+}
+
+// token returns the GitHub token from the environment: GITHUB_TOKEN, else
+// GH_TOKEN. It is handed to the collector and never printed.
+func token() string {
+	if t := strings.TrimSpace(os.Getenv("GITHUB_TOKEN")); t != "" {
+		return t
+	}
+	return strings.TrimSpace(os.Getenv("GH_TOKEN"))
+}
+
+func (f *pipelineFlags) tokenOrEnv() string {
+	if f.token != "" {
+		return f.token
+	}
+	return token()
+}
+
+func newRunCmd(g *globals) *cobra.Command {
+	f := &pipelineFlags{}
+	cmd := &cobra.Command{
+		Use:   "run --config FILE [--out DIR] [--api-url URL] [--as-of YYYY-MM-DD]",
+		Short: "Collect, analyze and report, in one go",
+		Long: `run collects the configured repositories' activity from GitHub's REST API,
+infers every contributor's journey, and writes Parquet tables and reports to
+the output folder. The token is read from GITHUB_TOKEN, else GH_TOKEN; without
+one, GitHub allows 60 requests an hour.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return g.runAll(cmd.Context(), f)
+		},
+	}
+	f.addCommon(cmd)
+	f.addCollect(cmd)
+	f.addAsOf(cmd)
+	return cmd
+}
+
+func newCollectCmd(g *globals) *cobra.Command {
+	f := &pipelineFlags{}
+	cmd := &cobra.Command{
+		Use:   "collect --config FILE [--out DIR]",
+		Short: "Collect the configured repositories' activity into Parquet tables",
+		Long: `collect fetches the activity of every configured repository from GitHub's REST
+API and writes the raw tables and events.parquet to the output folder. A
+second run fetches only what changed. With --dry-run it only estimates what a
+run would cost.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := f.load()
+			if err != nil {
+				return err
+			}
+			_, err = g.collect(cmd.Context(), f, cfg)
+			return err
+		},
+	}
+	f.addCommon(cmd)
+	f.addCollect(cmd)
+	cmd.Flags().BoolVar(&f.dryRun, "dry-run", false, "estimate each repository's request cost and the quota left; collect nothing")
+	return cmd
+}
+
+func newAnalyzeCmd(g *globals) *cobra.Command {
+	f := &pipelineFlags{}
+	cmd := &cobra.Command{
+		Use:   "analyze --config FILE [--out DIR] [--as-of YYYY-MM-DD]",
+		Short: "Infer contributor journeys from collected activity",
+		Long: `analyze reads OUT/events.parquet, written by collect, and writes the journey
+tables (contributors, contributor_months, transitions, funnel, identities,
+bots). Re-run it with other --as-of dates or model thresholds without
+collecting again.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := f.load()
+			if err != nil {
+				return err
+			}
+			return g.analyze(cmd.Context(), f, cfg)
+		},
+	}
+	f.addCommon(cmd)
+	f.addAsOf(cmd)
+	return cmd
+}
+
+func newReportCmd(g *globals) *cobra.Command {
+	f := &pipelineFlags{}
+	cmd := &cobra.Command{
+		Use:   "report --config FILE [--out DIR]",
+		Short: "Write the Markdown and HTML summary reports from the analysis",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if _, err := f.load(); err != nil {
+				return err
+			}
+			return g.report(cmd.Context(), f)
+		},
+	}
+	f.addCommon(cmd)
+	return cmd
+}
+
+// runAll is "journeys run": collect, then analyze and report what was
+// collected even when some repositories failed, and end non-zero then.
+func (g *globals) runAll(ctx context.Context, f *pipelineFlags) error {
+	cfg, err := f.load()
+	if err != nil {
+		return err
+	}
+	if _, err := f.analysisDate(); err != nil {
+		return err
+	}
+	_, collectErr := g.collect(ctx, f, cfg)
+	if collectErr != nil && !errors.Is(collectErr, collect.ErrSomeReposFailed) {
+		return collectErr
+	}
+	if err := g.analyze(ctx, f, cfg); err != nil {
+		return err
+	}
+	if err := g.report(ctx, f); err != nil {
+		return err
+	}
+	return collectErr
+}
+
+func (g *globals) collect(ctx context.Context, f *pipelineFlags, cfg *config.Config) (*collect.Manifest, error) {
+	if f.concurrency < 1 || f.concurrency > 100 {
+		return nil, &usageError{fmt.Errorf("--concurrency must be between 1 and 100, not %d", f.concurrency)}
+	}
+	if err := os.MkdirAll(f.out, 0o755); err != nil {
+		return nil, fmt.Errorf("create output folder: %w", err)
+	}
+	communities := make([]collect.Community, len(cfg.Communities))
+	for i, c := range cfg.Communities {
+		communities[i] = collect.Community{Name: c.Name, Repos: c.Repos}
+	}
+	opts := collect.Options{
+		APIURL:      f.resolveAPIURL(),
+		Token:       f.tokenOrEnv(),
+		Out:         f.out,
+		StateDir:    f.stateDir,
+		Concurrency: f.concurrency,
+		MaxRequests: f.maxRequests,
+		MaxWait:     f.maxWait,
+		DryRun:      f.dryRun,
+		ToolVersion: toolVersion(),
+		Logger:      g.logger,
+	}
+	if !g.quiet {
+		opts.Progress = g.stderr
+	}
+	m, err := collect.Run(ctx, communities, opts)
+	if err != nil {
+		return m, fmt.Errorf("collect: %w", err)
+	}
+	if m != nil && !f.dryRun {
+		g.logger.Info("collected", "out", f.out, "requests", m.Requests, "not_modified", m.NotModified)
+	}
+	return m, nil
+}
+
+func (g *globals) analyze(ctx context.Context, f *pipelineFlags, cfg *config.Config) error {
+	asOf, err := f.analysisDate()
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(filepath.Join(f.out, "events.parquet")); err != nil {
+		return fmt.Errorf("analyze: no collected activity in %s (events.parquet is missing): run 'journeys collect --config %s --out %s' first", f.out, f.configPath, f.out)
+	}
+	opts := analyze.Options{
+		AsOf:        asOf,
+		Model:       modelFromConfig(cfg.Model),
+		Bots:        analyze.BotRules{Include: cfg.Bots.Include, Exclude: cfg.Bots.Exclude},
+		ToolVersion: toolVersion(),
+		Logger:      g.logger,
+	}
+	m, err := analyze.Run(ctx, f.out, opts)
+	if err != nil {
+		return fmt.Errorf("analyze: %w", err)
+	}
+	g.logger.Info("analyzed", "as_of", asOf.Format("2006-01-02"), "events", m.EventsRead, "bots", m.Bots, "unresolved_commits", m.UnresolvedCommits)
+	return nil
+}
+
+func (g *globals) report(ctx context.Context, f *pipelineFlags) error {
+	opts := report.Options{
+		ConfigPath:  f.configPath,
+		ToolVersion: toolVersion(),
+		Logger:      g.logger,
+		Notes:       f.notes,
+	}
+	s, err := report.Run(ctx, f.out, opts)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	fmt.Fprintf(g.stdout, "Wrote %s and %s\n", filepath.Join(f.out, "report.md"), filepath.Join(f.out, "report.html"))
+	for _, line := range s.Headlines {
+		fmt.Fprintf(g.stdout, "  %s\n", line)
+	}
+	return nil
+}
+
+// modelFromConfig overlays the config's thresholds on the defaults.
+func modelFromConfig(c config.Model) analyze.Model {
+	m := analyze.DefaultModel()
+	set := func(dst *int, v *int) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	set(&m.WindowDays, c.WindowDays)
+	set(&m.SustainedMonths, c.SustainedMonths)
+	set(&m.NetworkedItems, c.NetworkedItems)
+	set(&m.LeadershipMerges, c.LeadershipMerges)
+	set(&m.LeadershipTriaged, c.LeadershipTriaged)
+	set(&m.NewDays, c.NewDays)
+	set(&m.ActiveDays, c.ActiveDays)
+	set(&m.DormantDays, c.DormantDays)
+	return m
+}

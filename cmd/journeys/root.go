@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/journeys-dev/journeys/collect"
+	"github.com/journeys-dev/journeys/config"
+)
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3";
+// otherwise the module version from the build info is used.
+var version = ""
+
+// toolVersion returns the version this binary reports and records in its
+// output.
+func toolVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}
+
+// Exit statuses.
+const (
+	exitOK       = 0
+	exitFailure  = 1  // the run failed (or some repositories did)
+	exitUsage    = 2  // bad flags or config: nothing was done
+	exitTempFail = 75 // EX_TEMPFAIL: out of quota; the checkpoint is saved, run again later
+)
+
+// usageError marks errors in what the user typed (flags, config): exit 2.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+// Main runs the journeys command line with args and returns the exit status.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	g := &globals{stdout: stdout, stderr: stderr}
+	root := newRootCmd(g)
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	return g.exitStatus(err)
+}
+
+// globals holds what every command shares: output streams, the logger, and
+// the flags common to all of them.
+type globals struct {
+	stdout, stderr io.Writer
+	logger         *slog.Logger
+	verbose        bool
+	logFormat      string
+	quiet          bool
+}
+
+func newRootCmd(g *globals) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "journeys",
+		Short: "Contributor journeys from the public GitHub activity of open communities",
+		Long: `journeys collects a community's public GitHub activity (issues, pull requests,
+comments, reviews, commits, stars, forks, all-contributors recognition), infers
+each contributor's journey stage month by month (discovery, first contact,
+participation, sustained and networked participation, leadership), and writes
+Parquet tables for notebooks and a Markdown + HTML summary report.
+
+Start with "journeys demo": the whole pipeline, offline, on real history of
+The Turing Way.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			return g.setupLogging()
+		},
+	}
+	root.PersistentFlags().BoolVarP(&g.verbose, "verbose", "v", false, "log every request and decision (debug level)")
+	root.PersistentFlags().StringVar(&g.logFormat, "log-format", "text", `log format on stderr: "text" or "json"`)
+	root.PersistentFlags().BoolVarP(&g.quiet, "quiet", "q", false, "no progress display and only warnings and errors in the log")
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return &usageError{fmt.Errorf("%w\nRun '%s --help' for usage.", err, cmd.CommandPath())}
+	})
+	root.AddCommand(
+		newRunCmd(g),
+		newCollectCmd(g),
+		newAnalyzeCmd(g),
+		newReportCmd(g),
+		newDemoCmd(g),
+		newVersionCmd(g),
+	)
+	return root
+}
+
+func (g *globals) setupLogging() error {
+	level := slog.LevelInfo
+	if g.verbose {
+		level = slog.LevelDebug
+	}
+	if g.quiet {
+		level = slog.LevelWarn
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch g.logFormat {
+	case "text":
+		g.logger = slog.New(slog.NewTextHandler(g.stderr, opts))
+	case "json":
+		g.logger = slog.New(slog.NewJSONHandler(g.stderr, opts))
+	default:
+		return &usageError{fmt.Errorf("--log-format must be text or json, not %q", g.logFormat)}
+	}
+	slog.SetDefault(g.logger)
+	return nil
+}
+
+// exitStatus prints err for a person and returns the exit status it deserves.
+// This is the one place where errors become exit statuses.
+func (g *globals) exitStatus(err error) int {
+	var ue *usageError
+	var ce *config.Error
+	var qe *collect.QuotaError
+	switch {
+	case errors.As(err, &ce), errors.As(err, &ue):
+		fmt.Fprintf(g.stderr, "journeys: %v\n", err)
+		return exitUsage
+	case errors.As(err, &qe):
+		fmt.Fprintf(g.stderr, "journeys: %v\nThe collection checkpoint is saved: run the same command again after the quota resets to continue where this run stopped.\n", err)
+		return exitTempFail
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintf(g.stderr, "journeys: interrupted; the previous output is intact and the next run continues from the last checkpoint\n")
+		return exitFailure
+	default:
+		msg := err.Error()
+		if !strings.HasSuffix(msg, "\n") {
+			msg += "\n"
+		}
+		fmt.Fprintf(g.stderr, "journeys: %s", msg)
+		return exitFailure
+	}
+}
+
+func newVersionCmd(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version of journeys",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fmt.Fprintf(g.stdout, "journeys %s\n", toolVersion())
+			return nil
+		},
+	}
+}

@@ -1,0 +1,353 @@
+// Package collect pulls a community's public GitHub activity through the
+// REST API and writes it as Parquet tables: one raw table per kind of item
+// and events.parquet, one row per action by a person (see docs/schema.md).
+//
+// Collection is incremental and resumable: what was seen is kept in a state
+// folder, a later run asks only for what changed (with ETags, so unchanged
+// listings cost no quota), and a killed run resumes at the page it was on.
+package collect
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/journeys-dev/journeys/collect/ghapi"
+	"github.com/journeys-dev/journeys/internal/table"
+	"golang.org/x/sync/errgroup"
+)
+
+// A Community is a named set of repositories ("owner/name").
+type Community struct {
+	Name  string
+	Repos []string
+}
+
+// Options configure Run.
+type Options struct {
+	// APIURL is the REST root as given (https://api.github.com/,
+	// https://HOST/api/v3/); no prefix is added.
+	APIURL string
+	Token  string
+	// Out is the output folder; StateDir defaults to Out/.state.
+	Out      string
+	StateDir string
+	// Concurrency bounds the requests in flight (default 8, at most 100).
+	Concurrency int
+	// MaxRequests caps the requests that cost quota (0: no cap).
+	MaxRequests int
+	// MaxWait bounds a wait for the rate limit's reset; <0 waits as long as
+	// needed, 0 does not wait.
+	MaxWait time.Duration
+	// DryRun estimates each repository's cost and writes nothing.
+	DryRun      bool
+	ToolVersion string
+	Logger      *slog.Logger
+	// Progress receives a status display (live on a terminal, a status line
+	// every few seconds otherwise); nil shows nothing.
+	Progress   io.Writer
+	HTTPClient *http.Client
+
+	// retryBase shortens the backoff in tests.
+	retryBase time.Duration
+}
+
+// ErrBadCredentials: GitHub answered 401. Nothing is written.
+var ErrBadCredentials = ghapi.ErrBadCredentials
+
+// ErrSomeReposFailed: some repositories could not be collected (404,
+// private, repeated faults); the others were collected and written.
+var ErrSomeReposFailed = errors.New("some repositories could not be collected")
+
+// A QuotaError: the primary rate limit or the request cap stopped the run
+// before the end; the checkpoint is saved and a later run resumes.
+type QuotaError = ghapi.QuotaError
+
+// Table file names, in the output folder.
+var tableFiles = []string{"repos", "issues", "pull_requests", "comments", "reviews", "commits",
+	"stargazers", "forks", "issue_events", "recognitions", "events"}
+
+// Run collects the communities' repositories and writes the tables and
+// DIR/collection.json. Output appears only when the run gets to the end
+// (all at once, by renames): a failed or killed run leaves the previous
+// output as it was. A repository that fails is reported in the manifest
+// and the error is ErrSomeReposFailed, with the others written.
+func Run(ctx context.Context, communities []Community, opts Options) (*Manifest, error) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = 8
+	}
+	opts.Concurrency = min(opts.Concurrency, 100)
+	if opts.Out == "" && !opts.DryRun {
+		return nil, errors.New("collect: no output folder given")
+	}
+	if opts.StateDir == "" {
+		opts.StateDir = filepath.Join(opts.Out, ".state")
+	}
+	if err := checkCommunities(communities); err != nil {
+		return nil, err
+	}
+	if opts.Token == "" {
+		log.Warn("no GitHub token: GitHub then allows 60 requests an hour; set one to collect more than a tiny repository")
+	}
+	client, err := ghapi.New(ghapi.Config{
+		BaseURL: opts.APIURL, Token: opts.Token, Concurrency: opts.Concurrency, MaxRequests: opts.MaxRequests,
+		MaxWait: opts.MaxWait, HTTPClient: opts.HTTPClient, Logger: log, RetryBase: opts.retryBase,
+		UserAgent: "journeys/" + cmpOr(opts.ToolVersion, "dev"),
+	})
+	if err != nil {
+		return nil, err
+	}
+	if opts.DryRun {
+		return dryRun(ctx, client, communities, opts)
+	}
+
+	m := &Manifest{ToolVersion: opts.ToolVersion, APIURL: client.Base(), StartedAt: time.Now().UTC(), Tables: map[string]int64{}}
+	store := &stateStore{dir: opts.StateDir}
+
+	// Each repository is collected once, even if several communities list it.
+	var unique []string
+	seen := map[string]bool{}
+	for _, c := range communities {
+		for _, r := range c.Repos {
+			if !seen[r] {
+				seen[r] = true
+				unique = append(unique, r)
+			}
+		}
+	}
+	results := make(map[string]*repoResult, len(unique))
+	var mu sync.Mutex
+	prog := newProgress(opts.Progress, unique, client)
+	defer prog.stop()
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(opts.Concurrency)
+	for _, repo := range unique {
+		g.Go(func() error {
+			res, err := collectRepo(gctx, client, store, repo, opts.Concurrency, log, prog)
+			mu.Lock()
+			results[repo] = res
+			mu.Unlock()
+			return err // only fatal errors: bad credentials, quota, cancellation, disk
+		})
+	}
+	if err := g.Wait(); err != nil {
+		prog.stop()
+		if errors.Is(err, ErrBadCredentials) {
+			return nil, err
+		}
+		return nil, err
+	}
+	prog.stop()
+
+	now := time.Now().UTC()
+	var t tables
+	m.Incomplete = []string{}
+	for _, c := range sortedCommunities(communities) {
+		for _, repo := range c.Repos {
+			res := results[repo]
+			rows := t.addRepo(c.Name, repo, res.state, res.failure, now)
+			m.Repos = append(m.Repos, RepoStatus{Community: c.Name, Repo: repo, Status: cmpOr(statusOf(res), "ok"),
+				Error: res.failure, Rows: rows, Requests: res.requests})
+		}
+	}
+	for _, repo := range unique {
+		m.Incomplete = append(m.Incomplete, results[repo].incomplete...)
+	}
+	sortEvents(t.Events)
+	// The manifest lists repositories in config order.
+	m.Repos = configOrder(m.Repos, communities)
+	if err := writeTables(opts.Out, &t); err != nil {
+		return nil, err
+	}
+	m.Tables = t.counts()
+	m.Requests, _, m.NotModified = statsOf(client)
+	m.FinishedAt = time.Now().UTC()
+	if err := writeManifest(opts.Out, m); err != nil {
+		return nil, err
+	}
+	var failed []string
+	for _, r := range m.Repos {
+		if r.Status == "failed" {
+			failed = append(failed, r.Repo+": "+r.Error)
+		}
+	}
+	if len(failed) > 0 {
+		slices.Sort(failed)
+		failed = slices.Compact(failed)
+		return m, fmt.Errorf("%w (%d of %d): %s", ErrSomeReposFailed, len(failed), len(unique), strings.Join(failed, "; "))
+	}
+	return m, nil
+}
+
+type repoResult struct {
+	state      *repoState
+	failure    string
+	requests   int64
+	incomplete []string
+}
+
+func statusOf(r *repoResult) string {
+	if r.failure != "" {
+		return "failed"
+	}
+	return "ok"
+}
+
+// collectRepo collects one repository. A repository-level failure (404,
+// repeated faults) is in the result; the error is only for what must stop
+// the whole run.
+func collectRepo(ctx context.Context, client *ghapi.Client, store *stateStore, repo string, workers int, log *slog.Logger, prog *progress) (*repoResult, error) {
+	st, err := store.load(repo)
+	if err != nil {
+		return &repoResult{failure: err.Error()}, err
+	}
+	j := store.journal(repo)
+	rc := &repoCollector{c: client, repo: repo, st: st, j: j, workers: workers}
+	prog.start(repo, rc)
+	err = rc.collect(ctx)
+	cerr := j.close()
+	res := &repoResult{state: st, requests: rc.requests.Load(), incomplete: rc.incomplete}
+	var qe *QuotaError
+	switch {
+	case err == nil:
+		if cerr != nil {
+			return res, cerr
+		}
+		if err := store.save(repo, st); err != nil {
+			return res, err
+		}
+		prog.done(repo, "")
+		return res, nil
+	case errors.Is(err, ErrBadCredentials), errors.As(err, &qe), ctx.Err() != nil:
+		// The journal keeps what was fetched: the next run resumes there.
+		return res, err
+	default:
+		res.failure = err.Error()
+		log.Error("repository failed; going on with the others", "repo", repo, "error", err)
+		prog.done(repo, "failed")
+		// Keep what was fetched for the next run.
+		if serr := store.save(repo, st); serr != nil {
+			return res, serr
+		}
+		return res, nil
+	}
+}
+
+func checkCommunities(cs []Community) error {
+	names := map[string]bool{}
+	for _, c := range cs {
+		if c.Name == "" {
+			return errors.New("collect: a community has no name")
+		}
+		if names[c.Name] {
+			return fmt.Errorf("collect: community %q is given twice", c.Name)
+		}
+		names[c.Name] = true
+		for _, r := range c.Repos {
+			o, n, ok := strings.Cut(r, "/")
+			if !ok || o == "" || n == "" || strings.Contains(n, "/") || strings.ContainsAny(r, " ?#%\\") {
+				return fmt.Errorf("collect: community %q: repository %q is not \"owner/name\"", c.Name, r)
+			}
+		}
+	}
+	return nil
+}
+
+func sortedCommunities(cs []Community) []Community {
+	out := make([]Community, len(cs))
+	for i, c := range cs {
+		out[i] = Community{Name: c.Name, Repos: slices.Clone(c.Repos)}
+		slices.Sort(out[i].Repos)
+		out[i].Repos = slices.Compact(out[i].Repos)
+	}
+	slices.SortFunc(out, func(a, b Community) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+func configOrder(rs []RepoStatus, cs []Community) []RepoStatus {
+	idx := map[[2]string]int{}
+	for _, r := range rs {
+		idx[[2]string{r.Community, r.Repo}] = len(idx)
+	}
+	var out []RepoStatus
+	done := map[[2]string]bool{}
+	for _, c := range cs {
+		for _, r := range c.Repos {
+			k := [2]string{c.Name, r}
+			if i, ok := idx[k]; ok && !done[k] {
+				done[k] = true
+				out = append(out, rs[i])
+			}
+		}
+	}
+	return out
+}
+
+func statsOf(c *ghapi.Client) (sent, spent, notModified int64) { return c.Stats() }
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// writeTables writes every table into a fresh temporary folder inside out,
+// then moves the files into place.
+func writeTables(out string, t *tables) error {
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return fmt.Errorf("create output folder: %w", err)
+	}
+	tmp, err := os.MkdirTemp(out, ".collect-tmp-*")
+	if err != nil {
+		return fmt.Errorf("create output folder: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	writers := []func() error{
+		func() error { return table.WriteFile(filepath.Join(tmp, "repos.parquet"), t.Repos) },
+		func() error { return table.WriteFile(filepath.Join(tmp, "issues.parquet"), t.Issues) },
+		func() error { return table.WriteFile(filepath.Join(tmp, "pull_requests.parquet"), t.PullRequests) },
+		func() error { return table.WriteFile(filepath.Join(tmp, "comments.parquet"), t.Comments) },
+		func() error { return table.WriteFile(filepath.Join(tmp, "reviews.parquet"), t.Reviews) },
+		func() error { return table.WriteFile(filepath.Join(tmp, "commits.parquet"), t.Commits) },
+		func() error { return table.WriteFile(filepath.Join(tmp, "stargazers.parquet"), t.Stargazers) },
+		func() error { return table.WriteFile(filepath.Join(tmp, "forks.parquet"), t.Forks) },
+		func() error { return table.WriteFile(filepath.Join(tmp, "issue_events.parquet"), t.IssueEvents) },
+		func() error { return table.WriteFile(filepath.Join(tmp, "recognitions.parquet"), t.Recognitions) },
+		func() error { return table.WriteFile(filepath.Join(tmp, "events.parquet"), t.Events) },
+	}
+	for i, w := range writers {
+		if err := w(); err != nil {
+			return fmt.Errorf("write %s.parquet: %w", tableFiles[i], err)
+		}
+	}
+	for _, name := range tableFiles {
+		if err := os.Rename(filepath.Join(tmp, name+".parquet"), filepath.Join(out, name+".parquet")); err != nil {
+			return fmt.Errorf("move %s.parquet into place: %w", name, err)
+		}
+	}
+	return syncDir(out)
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}

@@ -1,0 +1,97 @@
+package ghapi
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func TestLinkRel(t *testing.T) {
+	link := `<https://api.github.com/repositories/1/issues?page=2&per_page=100>; rel="next", <https://api.github.com/repositories/1/issues?page=5&per_page=100>; rel="last"`
+	tests := []struct{ rel, want string }{
+		{"next", "https://api.github.com/repositories/1/issues?page=2&per_page=100"},
+		{"last", "https://api.github.com/repositories/1/issues?page=5&per_page=100"},
+		{"prev", ""},
+	}
+	for _, tt := range tests {
+		if got := LinkRel(link, tt.rel); got != tt.want {
+			t.Errorf("LinkRel(%s) = %q, want %q", tt.rel, got, tt.want)
+		}
+	}
+}
+
+func TestSecondaryWait(t *testing.T) {
+	h := http.Header{}
+	h.Set("Retry-After", "7")
+	if d, ok := secondaryWait(h, ""); !ok || d != 7*time.Second {
+		t.Errorf("Retry-After 7: %v %v", d, ok)
+	}
+	if d, ok := secondaryWait(http.Header{}, "You have exceeded a secondary rate limit. Please wait a few minutes."); !ok || d != time.Minute {
+		t.Errorf("message only: %v %v", d, ok)
+	}
+	if _, ok := secondaryWait(http.Header{}, "Resource not accessible by integration"); ok {
+		t.Error("a plain 403 taken for a secondary limit")
+	}
+}
+
+func TestBaseURLIsUsedAsGiven(t *testing.T) {
+	var path atomic.Value
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		path.Store(r.URL.Path + "?" + r.URL.RawQuery + " " + r.Header.Get("Authorization"))
+		w.Write([]byte(`{}`))
+	}))
+	defer ts.Close()
+	c, err := New(Config{BaseURL: ts.URL + "/api/v3", Token: "tkn"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Get(context.Background(), Request{Path: "repos/o/r/issues?state=all"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := path.Load().(string); got != "/api/v3/repos/o/r/issues?state=all Bearer tkn" {
+		t.Errorf("request = %q", got)
+	}
+	if _, err := c.Get(context.Background(), Request{Path: "https://elsewhere.example/x"}); err == nil {
+		t.Error("followed a URL on another host")
+	}
+}
+
+func TestServerErrorsAreRetriedThenReported(t *testing.T) {
+	var n atomic.Int64
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) <= 2 {
+			w.WriteHeader(http.StatusBadGateway)
+			return
+		}
+		w.Write([]byte(`[]`))
+	}))
+	defer ts.Close()
+	c, _ := New(Config{BaseURL: ts.URL, RetryBase: time.Millisecond, Retries: 3})
+	if _, err := c.Get(context.Background(), Request{Path: "x"}); err != nil {
+		t.Fatalf("two 502s then 200: %v", err)
+	}
+	n.Store(-100)
+	_, err := c.Get(context.Background(), Request{Path: "x"})
+	var se *StatusError
+	if !errors.As(err, &se) || se.Code != http.StatusBadGateway || !strings.Contains(err.Error(), "giving up after 4 attempts") {
+		t.Errorf("endless 502s: %v", err)
+	}
+}
+
+func TestUnauthorizedIsBadCredentials(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusUnauthorized)
+		w.Write([]byte(`{"message":"Bad credentials"}`))
+	}))
+	defer ts.Close()
+	c, _ := New(Config{BaseURL: ts.URL, Token: "secret-token-value"})
+	_, err := c.Get(context.Background(), Request{Path: "x"})
+	if !errors.Is(err, ErrBadCredentials) || strings.Contains(err.Error(), "secret-token-value") {
+		t.Errorf("err = %v", err)
+	}
+}

@@ -1,0 +1,69 @@
+package collect
+
+import (
+	"strings"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/journeys-dev/journeys/internal/fakegithub"
+)
+
+func TestCoAuthorTrailers(t *testing.T) {
+	tests := []struct {
+		msg           string
+		names, emails []string
+	}{
+		{"plain", nil, nil},
+		{"x\n\nCo-authored-by: Ann Lee <ann@example.org>", []string{"Ann Lee"}, []string{"ann@example.org"}},
+		{"x\r\n\r\nco-authored-by:Bo<bo@example.org>\r\nCO-AUTHORED-BY :  Cy Dee   < cy@example.org >  ", []string{"Bo", "Cy Dee"}, []string{"bo@example.org", "cy@example.org"}},
+		{"x\n\nSigned-off-by: Ann <ann@example.org>", nil, nil},
+		{"mentions Co-authored-by: in a sentence <not@trailer>", nil, nil},
+	}
+	for _, tt := range tests {
+		names, emails := coAuthors(tt.msg)
+		if !slices.Equal(names, tt.names) || !slices.Equal(emails, tt.emails) {
+			t.Errorf("coAuthors(%q) = %q %q, want %q %q", tt.msg, names, emails, tt.names, tt.emails)
+		}
+	}
+}
+
+func TestBotMessagesDateRecognitions(t *testing.T) {
+	hist := []*acCommit{
+		{SHA: "a", Date: at(1), Message: "docs: create .all-contributorsrc [skip ci]"},
+		{SHA: "b", Date: at(2), Message: "docs: add @Alice as a contributor"},
+		{SHA: "c", Date: at(3), Message: "docs: add bob as a contributor for code, and doc (#12)"},
+		{SHA: "d", Date: at(4), Message: "Merge pull request #9 from org/all-contributors/add-carol"},
+		{SHA: "e", Date: at(5), Message: "Revert \"docs: add dan as a contributor\""},
+		{SHA: "f", Date: at(6), Message: "docs: add bob as a contributor for review"},
+	}
+	got := acMessageDates(hist)
+	want := map[string]time.Time{"alice": at(2), "bob": at(3), "carol": at(4)}
+	if len(got) != len(want) {
+		t.Errorf("dated %v, want %v", got, want)
+	}
+	for l, w := range want {
+		if !got[l].Equal(w) {
+			t.Errorf("%s: %v, want %v", l, got[l], w)
+		}
+	}
+}
+
+// TestPrimaryRateLimitIsWaitedOut: with a quota smaller than the run, the
+// collection waits for each reset (MaxWait allows it) and finishes.
+func TestPrimaryRateLimitIsWaitedOut(t *testing.T) {
+	h := newHarness(t, &fakegithub.Data{Repos: []*fakegithub.Repo{widget()}}, fakegithub.Options{Quota: 5, RateWindow: 2 * time.Second})
+	opts := h.options()
+	opts.MaxWait = 10 * time.Second
+	if _, err, _ := h.run([]Community{{Name: "w", Repos: []string{"acme/widget"}}}, opts); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if !strings.Contains(h.logs.String(), "primary rate limit reached") {
+		t.Log(h.logs.String(), h.srv.Stats())
+		t.Error("the wait was not logged")
+	}
+	if h.srv.Stats().RateLimited > 1 {
+		t.Errorf("%d requests were refused for the quota; the client should wait before sending", h.srv.Stats().RateLimited)
+	}
+}
+

@@ -1,0 +1,461 @@
+package collect
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/journeys-dev/journeys/collect/ghapi"
+	"golang.org/x/sync/errgroup"
+)
+
+// Listing names, as the state folder and progress display call them.
+const (
+	listIssues         = "issues"
+	listComments       = "comments"
+	listReviewComments = "review_comments"
+	listCommits        = "commits"
+	listStars          = "stargazers"
+	listForks          = "forks"
+	listEvents         = "issue_events"
+	listACHistory      = "all_contributors_history"
+)
+
+const starAccept = "application/vnd.github.star+json"
+
+// repoCollector collects one repository into its state.
+type repoCollector struct {
+	c        *ghapi.Client
+	repo     string // owner/name
+	st       *repoState
+	mu       sync.Mutex // guards st
+	j        *journal
+	requests atomic.Int64
+	pages    atomic.Int64 // pages fetched, for the progress display
+	workers  int
+	// incomplete notes what could not be collected, in words.
+	incomplete []string
+}
+
+// apply records d in memory and in the journal.
+func (rc *repoCollector) apply(d *delta) error {
+	rc.mu.Lock()
+	rc.st.apply(d)
+	rc.mu.Unlock()
+	if rc.j == nil {
+		return nil
+	}
+	if err := rc.j.append(d); err != nil {
+		return fmt.Errorf("checkpoint %s: %w", rc.repo, err)
+	}
+	return nil
+}
+
+func (rc *repoCollector) get(ctx context.Context, req ghapi.Request) (*ghapi.Response, error) {
+	resp, err := rc.c.Get(ctx, req)
+	if resp != nil {
+		rc.requests.Add(1)
+		rc.pages.Add(1)
+	}
+	return resp, err
+}
+
+// collect fetches everything about the repository that changed since its
+// state was saved.
+func (rc *repoCollector) collect(ctx context.Context) error {
+	rc.mu.Lock()
+	prev := rc.st.Repo
+	rc.mu.Unlock()
+	if err := rc.fetchRepo(ctx); err != nil {
+		return err
+	}
+	// Nothing was pushed since the last complete collection: the default
+	// branch's commits and .all-contributorsrc are as they were.
+	rc.mu.Lock()
+	cur := rc.st.Repo
+	pushed := !(rc.st.Complete && prev != nil && prev.DefaultBranch == cur.DefaultBranch &&
+		timeEqual(prev.PushedAt, cur.PushedAt) && rc.st.list(listCommits).Complete && rc.st.list(listCommits).Resume == "" &&
+		rc.st.AC != nil && (!rc.st.AC.Exists || rc.st.list(listACHistory).Complete && rc.st.list(listACHistory).Resume == ""))
+	rc.mu.Unlock()
+	p := "repos/" + rc.repo + "/"
+	branch := url.QueryEscape(rc.st.Repo.DefaultBranch)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		if err := rc.walk(gctx, listIssues, p+"issues?state=all&sort=updated&direction=desc&per_page=100", "", rc.issuesPage); err != nil {
+			return err
+		}
+		return rc.fetchReviews(gctx)
+	})
+	g.Go(func() error {
+		return rc.walk(gctx, listComments, p+"issues/comments?sort=updated&direction=desc&per_page=100", "", rc.commentsPage(false))
+	})
+	g.Go(func() error {
+		return rc.walk(gctx, listReviewComments, p+"pulls/comments?sort=updated&direction=desc&per_page=100", "", rc.commentsPage(true))
+	})
+	g.Go(func() error {
+		if !pushed {
+			return nil
+		}
+		return rc.walk(gctx, listCommits, p+"commits?sha="+branch+"&per_page=100", "", rc.commitsPage)
+	})
+	g.Go(func() error {
+		return rc.walkStars(gctx, p+"stargazers?per_page=100")
+	})
+	g.Go(func() error {
+		return rc.walk(gctx, listForks, p+"forks?sort=newest&per_page=100", "", rc.forksPage)
+	})
+	g.Go(func() error {
+		return rc.walk(gctx, listEvents, p+"issues/events?per_page=100", "", rc.eventsPage)
+	})
+	g.Go(func() error {
+		if !pushed {
+			return nil
+		}
+		return rc.fetchAllContributors(gctx)
+	})
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	return rc.apply(&delta{Complete: true})
+}
+
+func (rc *repoCollector) fetchRepo(ctx context.Context) error {
+	rc.mu.Lock()
+	etag := ""
+	if rc.st.Repo != nil {
+		etag = rc.st.RepoETag
+	}
+	rc.mu.Unlock()
+	resp, err := rc.get(ctx, ghapi.Request{Path: "repos/" + rc.repo, IfNoneMatch: etag})
+	if err != nil {
+		return fmt.Errorf("get repository %s: %w", rc.repo, err)
+	}
+	if resp.NotModified {
+		return nil
+	}
+	var r apiRepo
+	if err := json.Unmarshal(resp.Body, &r); err != nil {
+		return fmt.Errorf("decode repository %s: %w", rc.repo, err)
+	}
+	if r.DefaultBranch == "" {
+		return fmt.Errorf("repository %s: GitHub served no default branch", rc.repo)
+	}
+	return rc.apply(&delta{Repo: &r, RepoETag: ptr(resp.ETag())})
+}
+
+// A pageFunc decodes one page. incremental says a complete walk happened
+// before, so the page may stop the walk at known items.
+type pageFunc func(body []byte, incremental bool) (d *delta, stop bool, err error)
+
+// walk follows a listing's pages from first, or from where an interrupted
+// walk stopped. When a complete walk happened before, the first page is
+// asked with its ETag (a 304 means nothing changed and costs no quota) and
+// the walk stops at the first page holding known, unchanged items: every
+// listing walked this way serves the newest (or latest updated) first.
+func (rc *repoCollector) walk(ctx context.Context, name, first, accept string, page pageFunc) error {
+	rc.mu.Lock()
+	ls := *rc.st.list(name)
+	rc.mu.Unlock()
+	u, etag, pending, incremental := first, "", "", ls.Complete
+	if ls.Complete {
+		etag = ls.ETag
+	}
+	if ls.Resume != "" {
+		u, etag, pending, incremental = ls.Resume, "", ls.PendingETag, ls.Incremental
+	}
+	for u != "" {
+		resp, err := rc.get(ctx, ghapi.Request{Path: u, Accept: accept, IfNoneMatch: etag})
+		var se *ghapi.StatusError
+		if errors.As(err, &se) && se.Code == http.StatusConflict && u == first {
+			// "Git Repository is empty": no commits to list.
+			return rc.apply(&delta{List: name, ListState: &listState{Complete: true}})
+		}
+		if err != nil {
+			return fmt.Errorf("list %s of %s: %w", name, rc.repo, err)
+		}
+		if resp.NotModified {
+			return nil
+		}
+		if u == first {
+			pending = resp.ETag()
+		}
+		d, stop, err := page(resp.Body, incremental)
+		if err != nil {
+			return fmt.Errorf("list %s of %s: decode %s: %w", name, rc.repo, u, err)
+		}
+		next := resp.Next()
+		if stop {
+			next = ""
+		}
+		d.List = name
+		if next == "" {
+			d.ListState = &listState{ETag: pending, Complete: true}
+		} else {
+			d.ListState = &listState{ETag: ls.ETag, Complete: ls.Complete, Resume: next, PendingETag: pending, Incremental: incremental}
+		}
+		if err := rc.apply(d); err != nil {
+			return err
+		}
+		u, etag = next, ""
+	}
+	return nil
+}
+
+func (rc *repoCollector) issuesPage(body []byte, incremental bool) (*delta, bool, error) {
+	var items []*apiIssue
+	if err := json.Unmarshal(body, &items); err != nil {
+		return nil, false, err
+	}
+	stop := false
+	if incremental {
+		rc.mu.Lock()
+		for _, it := range items {
+			if old := rc.st.Issues[it.ID]; old != nil && !it.UpdatedAt.After(old.UpdatedAt) {
+				stop = true
+			}
+		}
+		rc.mu.Unlock()
+	}
+	return &delta{Issues: items}, stop, nil
+}
+
+func (rc *repoCollector) commentsPage(review bool) pageFunc {
+	return func(body []byte, incremental bool) (*delta, bool, error) {
+		var items []*apiComment
+		if err := json.Unmarshal(body, &items); err != nil {
+			return nil, false, err
+		}
+		stop := false
+		if incremental {
+			rc.mu.Lock()
+			known := rc.st.Comments
+			if review {
+				known = rc.st.ReviewComments
+			}
+			for _, it := range items {
+				if old := known[it.ID]; old != nil && !it.UpdatedAt.After(old.UpdatedAt) {
+					stop = true
+				}
+			}
+			rc.mu.Unlock()
+		}
+		if review {
+			return &delta{ReviewComments: items}, stop, nil
+		}
+		return &delta{Comments: items}, stop, nil
+	}
+}
+
+func (rc *repoCollector) commitsPage(body []byte, incremental bool) (*delta, bool, error) {
+	var items []*apiCommit
+	if err := json.Unmarshal(body, &items); err != nil {
+		return nil, false, err
+	}
+	stop := false
+	if incremental {
+		rc.mu.Lock()
+		for _, it := range items {
+			if rc.st.Commits[it.SHA] != nil {
+				stop = true
+			}
+		}
+		rc.mu.Unlock()
+	}
+	return &delta{Commits: items}, stop, nil
+}
+
+func (rc *repoCollector) forksPage(body []byte, incremental bool) (*delta, bool, error) {
+	var items []*apiFork
+	if err := json.Unmarshal(body, &items); err != nil {
+		return nil, false, err
+	}
+	stop := false
+	if incremental {
+		rc.mu.Lock()
+		for _, it := range items {
+			if rc.st.Forks[it.ID] != nil {
+				stop = true
+			}
+		}
+		rc.mu.Unlock()
+	}
+	return &delta{Forks: items}, stop, nil
+}
+
+func (rc *repoCollector) eventsPage(body []byte, incremental bool) (*delta, bool, error) {
+	var items []*apiIssueEvent
+	if err := json.Unmarshal(body, &items); err != nil {
+		return nil, false, err
+	}
+	stop := false
+	if incremental {
+		rc.mu.Lock()
+		for _, it := range items {
+			if rc.st.Events[it.ID] != nil {
+				stop = true
+			}
+		}
+		rc.mu.Unlock()
+	}
+	return &delta{Events: items}, stop, nil
+}
+
+// walkStars walks the stargazers, which GitHub serves oldest first, so new
+// stars are on the last page and an unstar shifts every later page. When
+// the repository's star count and the last page are unchanged (304) nothing
+// is fetched; otherwise every page is asked again with its ETag, and pages
+// that answer 304 keep their stored stargazers.
+func (rc *repoCollector) walkStars(ctx context.Context, first string) error {
+	rc.mu.Lock()
+	ls := *rc.st.list(listStars)
+	count := rc.st.Repo.StargazersCount
+	known := int64(len(rc.st.Stars))
+	rc.mu.Unlock()
+	if ls.Complete && ls.Resume == "" && len(ls.Pages) > 0 && ls.Count == count && known == count {
+		last := ls.Pages[len(ls.Pages)-1]
+		resp, err := rc.get(ctx, ghapi.Request{Path: last.URL, Accept: starAccept, IfNoneMatch: last.ETag})
+		if err != nil {
+			return fmt.Errorf("list stargazers of %s: %w", rc.repo, err)
+		}
+		if resp.NotModified {
+			return nil
+		}
+	}
+	old := map[string]pageMark{}
+	for _, p := range ls.Pages {
+		old[p.URL] = p
+	}
+	var pages []pageMark
+	u := first
+	if ls.Resume != "" {
+		u, pages = ls.Resume, ls.Pages
+	}
+	for u != "" {
+		prev, had := old[u]
+		etag := ""
+		if had {
+			etag = prev.ETag
+		}
+		resp, err := rc.get(ctx, ghapi.Request{Path: u, Accept: starAccept, IfNoneMatch: etag})
+		if err != nil {
+			return fmt.Errorf("list stargazers of %s: %w", rc.repo, err)
+		}
+		d := &delta{List: listStars}
+		mark := pageMark{URL: u, ETag: resp.ETag()}
+		next := resp.Next()
+		if resp.NotModified {
+			mark = prev
+			// A 304 carries no Link header: the next page is the stored one.
+			next = ""
+			for i, p := range ls.Pages {
+				if p.URL == u && i+1 < len(ls.Pages) {
+					next = ls.Pages[i+1].URL
+				}
+			}
+		} else {
+			var items []*apiStar
+			if err := json.Unmarshal(resp.Body, &items); err != nil {
+				return fmt.Errorf("list stargazers of %s: decode %s: %w", rc.repo, u, err)
+			}
+			for _, it := range items {
+				if it.User != nil {
+					mark.Keys = append(mark.Keys, it.User.Login)
+				}
+			}
+			d.Stars = items
+		}
+		pages = append(pages, mark)
+		if next == "" {
+			keep := []string{}
+			for _, p := range pages {
+				keep = append(keep, p.Keys...)
+			}
+			d.KeepStars, d.DropStars = keep, true
+			d.ListState = &listState{Complete: true, Pages: pages, Count: count}
+		} else {
+			d.ListState = &listState{Complete: ls.Complete, Resume: next, Pages: pages, Count: ls.Count}
+		}
+		if err := rc.apply(d); err != nil {
+			return err
+		}
+		u = next
+	}
+	return nil
+}
+
+// fetchReviews lists the reviews of every pull request that is new or was
+// updated since its reviews were last fetched.
+func (rc *repoCollector) fetchReviews(ctx context.Context) error {
+	type job struct {
+		number int64
+		mark   reviewMark
+		etag   string
+	}
+	var jobs []job
+	rc.mu.Lock()
+	for _, it := range rc.st.Issues {
+		if it.PullRequest == nil {
+			continue
+		}
+		m := rc.st.ReviewMarks[it.Number]
+		if m != nil && m.UpdatedAt.Equal(it.UpdatedAt) {
+			continue
+		}
+		j := job{number: it.Number, mark: reviewMark{UpdatedAt: it.UpdatedAt}}
+		if m != nil {
+			j.etag, j.mark.ETag = m.ETag, m.ETag
+		}
+		jobs = append(jobs, j)
+	}
+	rc.mu.Unlock()
+	slices.SortFunc(jobs, func(a, b job) int { return cmp.Compare(a.number, b.number) })
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(rc.workers)
+	for _, jb := range jobs {
+		g.Go(func() error {
+			u := fmt.Sprintf("repos/%s/pulls/%d/reviews?per_page=100", rc.repo, jb.number)
+			etag := jb.etag
+			d := &delta{ReviewMarks: map[int64]*reviewMark{}}
+			for page := 0; u != ""; page++ {
+				resp, err := rc.get(gctx, ghapi.Request{Path: u, IfNoneMatch: etag})
+				if err != nil {
+					return fmt.Errorf("list reviews of %s#%d: %w", rc.repo, jb.number, err)
+				}
+				if resp.NotModified {
+					break
+				}
+				if page == 0 {
+					jb.mark.ETag = resp.ETag()
+				}
+				var items []*apiReview
+				if err := json.Unmarshal(resp.Body, &items); err != nil {
+					return fmt.Errorf("list reviews of %s#%d: decode: %w", rc.repo, jb.number, err)
+				}
+				for _, r := range items {
+					r.Number = jb.number
+				}
+				d.Reviews = append(d.Reviews, items...)
+				u, etag = resp.Next(), ""
+			}
+			m := jb.mark
+			d.ReviewMarks[jb.number] = &m
+			return rc.apply(d)
+		})
+	}
+	return g.Wait()
+}
+
+func timeEqual(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return a.Equal(*b)
+}

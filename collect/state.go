@@ -1,0 +1,382 @@
+package collect
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/journeys-dev/journeys/internal/table"
+)
+
+// stateVersion changes when the state layout does; older state is ignored
+// (the next run is then a full one).
+const stateVersion = 1
+
+// repoState is what the state folder keeps about one repository between
+// runs: every item seen (keyed by id), and per listing the first page's ETag
+// and where an interrupted walk stopped. Tables are built from it.
+type repoState struct {
+	Version  int                   `json:"version"`
+	Repo     *apiRepo              `json:"repo,omitempty"`
+	RepoETag string                `json:"repo_etag,omitempty"`
+	Lists    map[string]*listState `json:"lists"`
+
+	Issues         map[int64]*apiIssue      `json:"issues"`
+	Comments       map[int64]*apiComment    `json:"comments"`
+	ReviewComments map[int64]*apiComment    `json:"review_comments"`
+	Reviews        map[int64]*apiReview     `json:"reviews"`
+	ReviewMarks    map[int64]*reviewMark    `json:"review_marks"` // pull number ->
+	Commits        map[string]*apiCommit    `json:"commits"`
+	Stars          map[string]*apiStar      `json:"stars"` // login ->
+	Forks          map[int64]*apiFork       `json:"forks"`
+	Events         map[int64]*apiIssueEvent `json:"events"`
+	AC             *acState                 `json:"all_contributors,omitempty"`
+	// Complete is set when a whole collection of the repository finished.
+	Complete bool `json:"complete"`
+}
+
+// listState is one listing's progress.
+type listState struct {
+	// ETag is the first page's, from the last complete walk.
+	ETag string `json:"etag,omitempty"`
+	// Complete: one walk went to the end (later walks may stop at known items).
+	Complete bool `json:"complete"`
+	// Resume is the next page of an interrupted walk; PendingETag the first
+	// page's ETag of that walk.
+	Resume      string `json:"resume,omitempty"`
+	PendingETag string `json:"pending_etag,omitempty"`
+	// Incremental says whether the interrupted walk was an incremental one.
+	Incremental bool `json:"incremental,omitempty"`
+	// Pages holds per-page ETags and keys, for listings walked whole each
+	// time (stargazers, which GitHub serves oldest first).
+	Pages []pageMark `json:"pages,omitempty"`
+	// Count is the item count the repository reported at the last walk.
+	Count int64 `json:"count,omitempty"`
+}
+
+type pageMark struct {
+	URL  string   `json:"url"`
+	ETag string   `json:"etag"`
+	Keys []string `json:"keys"`
+}
+
+// reviewMark says when a pull request's reviews were last fetched.
+type reviewMark struct {
+	UpdatedAt time.Time `json:"updated_at"`
+	ETag      string    `json:"etag,omitempty"`
+}
+
+// acState is what is known of .all-contributorsrc.
+type acState struct {
+	ETag    string               `json:"etag,omitempty"`
+	Exists  bool                 `json:"exists"`
+	People  []acEntry            `json:"people,omitempty"`
+	History map[string]*acCommit `json:"history,omitempty"` // sha ->
+	// Versions caches the logins listed in the file at older commits.
+	Versions map[string][]string `json:"versions,omitempty"`
+}
+
+type acEntry struct {
+	Login         string   `json:"login"`
+	Name          string   `json:"name,omitempty"`
+	Contributions []string `json:"contributions"`
+}
+
+type acCommit struct {
+	SHA     string    `json:"sha"`
+	Date    time.Time `json:"date"`
+	Message string    `json:"message"`
+}
+
+func newRepoState() *repoState {
+	return &repoState{
+		Version:        stateVersion,
+		Lists:          map[string]*listState{},
+		Issues:         map[int64]*apiIssue{},
+		Comments:       map[int64]*apiComment{},
+		ReviewComments: map[int64]*apiComment{},
+		Reviews:        map[int64]*apiReview{},
+		ReviewMarks:    map[int64]*reviewMark{},
+		Commits:        map[string]*apiCommit{},
+		Stars:          map[string]*apiStar{},
+		Forks:          map[int64]*apiFork{},
+		Events:         map[int64]*apiIssueEvent{},
+	}
+}
+
+func (s *repoState) list(name string) *listState {
+	ls := s.Lists[name]
+	if ls == nil {
+		ls = &listState{}
+		s.Lists[name] = ls
+	}
+	return ls
+}
+
+// A delta is one change to a repoState: the items of one page and the
+// listing's new progress. Deltas are appended to the repository's journal
+// as they happen, so that a killed run resumes at the page it was on.
+type delta struct {
+	List      string     `json:"list,omitempty"`
+	ListState *listState `json:"list_state,omitempty"`
+
+	Repo     *apiRepo `json:"repo,omitempty"`
+	RepoETag *string  `json:"repo_etag,omitempty"`
+
+	Issues         []*apiIssue           `json:"issues,omitempty"`
+	Comments       []*apiComment         `json:"comments,omitempty"`
+	ReviewComments []*apiComment         `json:"review_comments,omitempty"`
+	Reviews        []*apiReview          `json:"reviews,omitempty"`
+	ReviewMarks    map[int64]*reviewMark `json:"review_marks,omitempty"`
+	Commits        []*apiCommit          `json:"commits,omitempty"`
+	Stars          []*apiStar            `json:"stars,omitempty"`
+	Forks          []*apiFork            `json:"forks,omitempty"`
+	Events         []*apiIssueEvent      `json:"events,omitempty"`
+	AC             *acState              `json:"all_contributors,omitempty"`
+	ACHistory      []*acCommit           `json:"all_contributors_history,omitempty"`
+	ACVersions     map[string][]string   `json:"all_contributors_versions,omitempty"`
+	// KeepStars, when set, drops the stargazers not listed (a whole walk
+	// of the stargazers finished).
+	KeepStars []string `json:"keep_stars,omitempty"`
+	DropStars bool     `json:"drop_stars,omitempty"`
+	Complete  bool     `json:"complete,omitempty"`
+}
+
+func (s *repoState) apply(d *delta) {
+	if d.List != "" && d.ListState != nil {
+		s.Lists[d.List] = d.ListState
+	}
+	if d.Repo != nil {
+		s.Repo = d.Repo
+	}
+	if d.RepoETag != nil {
+		s.RepoETag = *d.RepoETag
+	}
+	for _, v := range d.Issues {
+		s.Issues[v.ID] = v
+	}
+	for _, v := range d.Comments {
+		s.Comments[v.ID] = v
+	}
+	for _, v := range d.ReviewComments {
+		s.ReviewComments[v.ID] = v
+	}
+	for _, v := range d.Reviews {
+		s.Reviews[v.ID] = v
+	}
+	for k, v := range d.ReviewMarks {
+		s.ReviewMarks[k] = v
+	}
+	for _, v := range d.Commits {
+		s.Commits[v.SHA] = v
+	}
+	for _, v := range d.Stars {
+		if v.User != nil {
+			s.Stars[v.User.Login] = v
+		}
+	}
+	if d.KeepStars != nil || d.DropStars {
+		keep := make(map[string]bool, len(d.KeepStars))
+		for _, l := range d.KeepStars {
+			keep[l] = true
+		}
+		for l := range s.Stars {
+			if !keep[l] {
+				delete(s.Stars, l)
+			}
+		}
+	}
+	for _, v := range d.Forks {
+		s.Forks[v.ID] = v
+	}
+	for _, v := range d.Events {
+		s.Events[v.ID] = v
+	}
+	if d.AC != nil {
+		h, v := map[string]*acCommit{}, map[string][]string{}
+		if s.AC != nil && d.AC.Exists {
+			h, v = s.AC.History, s.AC.Versions
+		}
+		s.AC = d.AC
+		s.AC.History, s.AC.Versions = h, v
+	}
+	if s.AC != nil {
+		for _, c := range d.ACHistory {
+			s.AC.History[c.SHA] = c
+		}
+		for k, v := range d.ACVersions {
+			s.AC.Versions[k] = v
+		}
+	}
+	if d.Complete {
+		s.Complete = true
+	}
+}
+
+// stateStore keeps each repository's state in DIR/<owner>__<name>.json, with
+// the changes since in DIR/<owner>__<name>.journal (JSON lines, each synced
+// to disk before the run goes on).
+type stateStore struct {
+	dir string
+}
+
+func stateKey(repo string) string {
+	return strings.ReplaceAll(repo, "/", "__")
+}
+
+// load reads a repository's state and replays its journal. A missing or
+// outdated state is a fresh one.
+func (st *stateStore) load(repo string) (*repoState, error) {
+	s := newRepoState()
+	base := filepath.Join(st.dir, stateKey(repo))
+	b, err := os.ReadFile(base + ".json")
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return nil, fmt.Errorf("read state of %s: %w", repo, err)
+	default:
+		loaded := newRepoState()
+		if err := json.Unmarshal(b, loaded); err != nil {
+			return nil, fmt.Errorf("read state of %s (delete %s to start afresh): %w", repo, base+".json", err)
+		}
+		if loaded.Version == stateVersion {
+			s = loaded
+			fillMaps(s)
+		}
+	}
+	j, err := os.ReadFile(base + ".journal")
+	if errors.Is(err, fs.ErrNotExist) {
+		return s, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read journal of %s: %w", repo, err)
+	}
+	good := 0
+	for good < len(j) {
+		n := bytes.IndexByte(j[good:], '\n')
+		if n < 0 {
+			break
+		}
+		var d delta
+		if err := json.Unmarshal(j[good:good+n], &d); err != nil {
+			break
+		}
+		s.apply(&d)
+		good += n + 1
+	}
+	if good < len(j) {
+		// A line cut short by a kill: drop it (its page is fetched again),
+		// so that what the next run appends is read back.
+		if err := os.Truncate(base+".journal", int64(good)); err != nil {
+			return nil, fmt.Errorf("repair journal of %s: %w", repo, err)
+		}
+	}
+	return s, nil
+}
+
+func fillMaps(s *repoState) {
+	n := newRepoState()
+	if s.Lists == nil {
+		s.Lists = n.Lists
+	}
+	if s.Issues == nil {
+		s.Issues = n.Issues
+	}
+	if s.Comments == nil {
+		s.Comments = n.Comments
+	}
+	if s.ReviewComments == nil {
+		s.ReviewComments = n.ReviewComments
+	}
+	if s.Reviews == nil {
+		s.Reviews = n.Reviews
+	}
+	if s.ReviewMarks == nil {
+		s.ReviewMarks = n.ReviewMarks
+	}
+	if s.Commits == nil {
+		s.Commits = n.Commits
+	}
+	if s.Stars == nil {
+		s.Stars = n.Stars
+	}
+	if s.Forks == nil {
+		s.Forks = n.Forks
+	}
+	if s.Events == nil {
+		s.Events = n.Events
+	}
+}
+
+// journal is the journal file of one repository, created at the first
+// change (a run that changes nothing writes nothing).
+type journal struct {
+	mu   sync.Mutex
+	path string
+	f    *os.File
+}
+
+func (st *stateStore) journal(repo string) *journal {
+	return &journal{path: filepath.Join(st.dir, stateKey(repo)+".journal")}
+}
+
+func (j *journal) append(d *delta) error {
+	b, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.f == nil {
+		if err := os.MkdirAll(filepath.Dir(j.path), 0o700); err != nil {
+			return fmt.Errorf("create state folder: %w", err)
+		}
+		f, err := os.OpenFile(j.path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			return fmt.Errorf("open journal: %w", err)
+		}
+		j.f = f
+	}
+	if _, err := j.f.Write(b); err != nil {
+		return fmt.Errorf("write journal: %w", err)
+	}
+	return j.f.Sync()
+}
+
+func (j *journal) close() error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.f == nil {
+		return nil
+	}
+	err := j.f.Close()
+	j.f = nil
+	return err
+}
+
+// save writes a repository's whole state atomically and empties its journal.
+func (st *stateStore) save(repo string, s *repoState) error {
+	if err := os.MkdirAll(st.dir, 0o700); err != nil {
+		return fmt.Errorf("create state folder: %w", err)
+	}
+	b, err := json.Marshal(s)
+	if err != nil {
+		return fmt.Errorf("encode state of %s: %w", repo, err)
+	}
+	base := filepath.Join(st.dir, stateKey(repo))
+	if err := table.WriteFileAtomic(base+".json", b); err != nil {
+		return fmt.Errorf("save state of %s: %w", repo, err)
+	}
+	if err := os.Remove(base + ".journal"); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("save state of %s: %w", repo, err)
+	}
+	return nil
+}

@@ -1,0 +1,252 @@
+package table
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unsafe"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+	"github.com/apache/arrow/go/v15/parquet/file"
+	"github.com/apache/arrow/go/v15/parquet/pqarrow"
+)
+
+type timeValue = time.Time
+
+// ReadFile reads the whole table at path into a slice of T. Columns are
+// matched to fields by name; a column the file lacks leaves its field at the
+// zero value, so older files stay readable after a column is added.
+func ReadFile[T any](path string) ([]T, error) {
+	var out []T
+	err := Scan(path, func(batch []T) error {
+		out = append(out, batch...)
+		return nil
+	})
+	return out, err
+}
+
+// Scan reads the table at path batch by batch and calls fn with each batch.
+// The slice passed to fn is reused for the next batch: copy what you keep.
+func Scan[T any](path string, fn func(batch []T) error) error {
+	l, err := layoutOf[T]()
+	if err != nil {
+		return err
+	}
+	pf, err := file.OpenParquetFile(path, false)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	defer pf.Close()
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: BatchSize}, memory.DefaultAllocator)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	schema, err := fr.Schema()
+	if err != nil {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	// Map each struct column to a file column, checking types.
+	var indices []int
+	var cols []*column
+	for i := range l.columns {
+		c := &l.columns[i]
+		idx := schema.FieldIndices(c.name)
+		if len(idx) == 0 {
+			continue
+		}
+		got := schema.Field(idx[0]).Type
+		if !compatible(c.field.Type, got) {
+			return fmt.Errorf("read %s: column %s is %s, want %s", path, c.name, got, c.field.Type)
+		}
+		indices = append(indices, idx[0])
+		cols = append(cols, c)
+	}
+	if len(indices) == 0 {
+		return fmt.Errorf("read %s: no known columns", path)
+	}
+	rr, err := fr.GetRecordReader(context.Background(), indices, nil)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	defer rr.Release()
+	var batch []T
+	for {
+		rec, err := rr.Read()
+		if rec == nil || err != nil {
+			if err != nil && !errors.Is(err, io.EOF) {
+				return fmt.Errorf("read %s: %w", path, err)
+			}
+			return nil
+		}
+		n := int(rec.NumRows())
+		if cap(batch) < n {
+			batch = make([]T, n)
+		}
+		batch = batch[:n]
+		clear(batch)
+		if n > 0 {
+			size := unsafe.Sizeof(batch[0])
+			base := unsafe.Pointer(&batch[0])
+			for j, c := range cols {
+				fill(base, size, c, rec.Column(j))
+			}
+		}
+		if err := fn(batch); err != nil {
+			return err
+		}
+	}
+}
+
+// compatible reports whether a file column of type got can fill a field of
+// type want. Timestamps of any unit and zone are accepted.
+func compatible(want, got arrow.DataType) bool {
+	if want.ID() == arrow.TIMESTAMP {
+		return got.ID() == arrow.TIMESTAMP
+	}
+	return arrow.TypeEqual(want, got)
+}
+
+// fill copies column arr into field c of each of the rows at base.
+func fill(base unsafe.Pointer, size uintptr, c *column, arr arrow.Array) {
+	row := func(i int) unsafe.Pointer { return unsafe.Add(base, uintptr(i)*size+c.offset) }
+	n := arr.Len()
+	switch c.kind {
+	case kString, kStringPtr:
+		a := arr.(*array.String)
+		// Copy the column's bytes once, so that the strings neither alias
+		// Arrow's buffers nor cost one allocation each; low-cardinality
+		// columns share one copy per distinct value.
+		var data []byte
+		var interned map[string]string
+		if c.dict {
+			interned = make(map[string]string)
+		} else if vb := a.ValueBytes(); len(vb) > 0 {
+			data = bytes.Clone(vb)
+		}
+		var slab []string
+		if c.kind == kStringPtr {
+			slab = make([]string, n)
+		}
+		for i := 0; i < n; i++ {
+			if a.IsNull(i) {
+				continue
+			}
+			v := a.Value(i)
+			var s string
+			if interned != nil {
+				var ok bool
+				if s, ok = interned[v]; !ok {
+					s = strings.Clone(v)
+					interned[s] = s
+				}
+			} else if len(v) > 0 {
+				off := uintptr(unsafe.Pointer(unsafe.StringData(v))) - uintptr(unsafe.Pointer(unsafe.SliceData(a.ValueBytes())))
+				s = unsafe.String(&data[off], len(v))
+			}
+			if c.kind == kString {
+				*(*string)(row(i)) = s
+			} else {
+				slab[i] = s
+				*(**string)(row(i)) = &slab[i]
+			}
+		}
+	case kInt64, kInt64Ptr:
+		a := arr.(*array.Int64)
+		var slab []int64
+		if c.kind == kInt64Ptr {
+			slab = make([]int64, n)
+		}
+		for i := 0; i < n; i++ {
+			if a.IsNull(i) {
+				continue
+			}
+			v := a.Value(i)
+			if c.kind == kInt64 {
+				*(*int64)(row(i)) = v
+			} else {
+				slab[i] = v
+				*(**int64)(row(i)) = &slab[i]
+			}
+		}
+	case kInt32:
+		a := arr.(*array.Int32)
+		for i := 0; i < n; i++ {
+			*(*int32)(row(i)) = a.Value(i)
+		}
+	case kBool, kBoolPtr:
+		a := arr.(*array.Boolean)
+		for i := 0; i < n; i++ {
+			if a.IsNull(i) {
+				continue
+			}
+			v := a.Value(i)
+			if c.kind == kBool {
+				*(*bool)(row(i)) = v
+			} else {
+				*(**bool)(row(i)) = &v
+			}
+		}
+	case kFloat64, kFloat64Ptr:
+		a := arr.(*array.Float64)
+		for i := 0; i < n; i++ {
+			if a.IsNull(i) {
+				continue
+			}
+			v := a.Value(i)
+			if c.kind == kFloat64 {
+				*(*float64)(row(i)) = v
+			} else {
+				*(**float64)(row(i)) = &v
+			}
+		}
+	case kTime, kTimePtr:
+		a := arr.(*array.Timestamp)
+		toTime, _ := a.DataType().(*arrow.TimestampType).GetToTimeFunc()
+		var slab []time.Time
+		if c.kind == kTimePtr {
+			slab = make([]time.Time, n)
+		}
+		for i := 0; i < n; i++ {
+			if a.IsNull(i) {
+				continue
+			}
+			v := toTime(a.Value(i)).UTC()
+			if c.kind == kTime {
+				*(*time.Time)(row(i)) = v
+			} else {
+				slab[i] = v
+				*(**time.Time)(row(i)) = &slab[i]
+			}
+		}
+	case kDate:
+		a := arr.(*array.Date32)
+		for i := 0; i < n; i++ {
+			if !a.IsNull(i) {
+				*(*time.Time)(row(i)) = a.Value(i).ToTime().UTC()
+			}
+		}
+	case kStrings:
+		a := arr.(*array.List)
+		vals := a.ListValues().(*array.String)
+		for i := 0; i < n; i++ {
+			if a.IsNull(i) {
+				continue
+			}
+			lo, hi := a.ValueOffsets(i)
+			if hi == lo {
+				continue
+			}
+			list := make([]string, 0, hi-lo)
+			for k := lo; k < hi; k++ {
+				list = append(list, strings.Clone(vals.Value(int(k))))
+			}
+			*(*[]string)(row(i)) = list
+		}
+	}
+}

@@ -1,0 +1,278 @@
+package table
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"unsafe"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+	"github.com/apache/arrow/go/v15/parquet"
+	"github.com/apache/arrow/go/v15/parquet/compress"
+	"github.com/apache/arrow/go/v15/parquet/pqarrow"
+)
+
+// A Writer streams rows of type T into a Parquet file. Rows are buffered in
+// Arrow builders and flushed as a row group every BatchSize rows. Nothing is
+// visible at the destination path until Close succeeds; Abort (or a failed
+// Close) removes the temporary file.
+type Writer[T any] struct {
+	path    string
+	tmp     *os.File
+	layout  *layout
+	fw      *pqarrow.FileWriter
+	builder *array.RecordBuilder
+	pending int
+	rows    int64
+	err     error
+	closed  bool
+}
+
+// Create starts writing a table of rows of type T to path.
+func Create[T any](path string) (*Writer[T], error) {
+	l, err := layoutOf[T]()
+	if err != nil {
+		return nil, err
+	}
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return nil, fmt.Errorf("create %s: %w", path, err)
+	}
+	props := []parquet.WriterProperty{
+		parquet.WithCompression(compress.Codecs.Zstd),
+		parquet.WithDictionaryDefault(false),
+		parquet.WithRootRepetition(parquet.Repetitions.Required),
+		parquet.WithMaxRowGroupLength(BatchSize),
+		parquet.WithCreatedBy("journeys"),
+	}
+	for _, c := range l.columns {
+		if c.dict {
+			props = append(props, parquet.WithDictionaryFor(c.name, true))
+		}
+	}
+	fw, err := pqarrow.NewFileWriter(l.schema, tmp, parquet.NewWriterProperties(props...),
+		pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	if err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return nil, fmt.Errorf("create %s: %w", path, err)
+	}
+	return &Writer[T]{
+		path:    path,
+		tmp:     tmp,
+		layout:  l,
+		fw:      fw,
+		builder: array.NewRecordBuilder(memory.DefaultAllocator, l.schema),
+	}, nil
+}
+
+// Write appends rows. After an error every later call returns it.
+func (w *Writer[T]) Write(rows ...T) error {
+	if w.err != nil {
+		return w.err
+	}
+	if w.closed {
+		return errors.New("table: write after close")
+	}
+	for i := range rows {
+		w.appendRow(unsafe.Pointer(&rows[i]))
+		w.pending++
+		w.rows++
+		if w.pending == BatchSize {
+			if err := w.flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Rows returns the number of rows written so far.
+func (w *Writer[T]) Rows() int64 { return w.rows }
+
+func (w *Writer[T]) flush() error {
+	if w.pending == 0 {
+		return nil
+	}
+	rec := w.builder.NewRecord()
+	defer rec.Release()
+	w.pending = 0
+	if err := w.fw.Write(rec); err != nil {
+		w.err = fmt.Errorf("write %s: %w", w.path, err)
+		return w.err
+	}
+	return nil
+}
+
+// Close flushes the last rows, syncs the file and renames it to its
+// destination. A table with no rows is still a valid file with the schema.
+func (w *Writer[T]) Close() error {
+	if w.closed {
+		return w.err
+	}
+	w.closed = true
+	defer w.builder.Release()
+	if w.err == nil {
+		w.flush()
+	}
+	if w.err == nil && w.rows == 0 {
+		// An empty table still needs one (empty) row group for some readers.
+		rec := w.builder.NewRecord()
+		if err := w.fw.Write(rec); err != nil {
+			w.err = fmt.Errorf("write %s: %w", w.path, err)
+		}
+		rec.Release()
+	}
+	if err := w.fw.Close(); err != nil && w.err == nil { // also closes tmp
+		w.err = fmt.Errorf("write %s: %w", w.path, err)
+	}
+	if w.err != nil {
+		os.Remove(w.tmp.Name())
+		return w.err
+	}
+	if err := commitFile(w.tmp.Name(), w.path); err != nil {
+		w.err = err
+		return err
+	}
+	return nil
+}
+
+// Abort discards everything written; the destination is left untouched.
+func (w *Writer[T]) Abort() {
+	if w.closed {
+		return
+	}
+	w.closed = true
+	w.builder.Release()
+	w.fw.Close()
+	w.tmp.Close()
+	os.Remove(w.tmp.Name())
+}
+
+// WriteFile writes rows to path as a Parquet table, atomically.
+func WriteFile[T any](path string, rows []T) error {
+	w, err := Create[T](path)
+	if err != nil {
+		return err
+	}
+	if err := w.Write(rows...); err != nil {
+		w.Abort()
+		return err
+	}
+	return w.Close()
+}
+
+// commitFile makes the finished temporary file tmp durable and visible as
+// path: it syncs the data, renames, and syncs the directory.
+func commitFile(tmp, path string) error {
+	f, err := os.OpenFile(tmp, os.O_RDWR, 0)
+	if err == nil {
+		err = f.Sync()
+		f.Close()
+	}
+	if err == nil {
+		err = os.Chmod(tmp, 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if d, err := os.Open(filepath.Dir(path)); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+// WriteFileAtomic writes data to path through a synced temporary file and a
+// rename, so that readers see the old content or the new, never a mix.
+func WriteFileAtomic(path string, data []byte) error {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	_, err = tmp.Write(data)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return commitFile(tmp.Name(), path)
+}
+
+func (w *Writer[T]) appendRow(base unsafe.Pointer) {
+	for i := range w.layout.columns {
+		c := &w.layout.columns[i]
+		p := fieldPtr(base, c)
+		b := w.builder.Field(i)
+		switch c.kind {
+		case kString:
+			b.(*array.StringBuilder).Append(*(*string)(p))
+		case kStringPtr:
+			if v := *(**string)(p); v != nil {
+				b.(*array.StringBuilder).Append(*v)
+			} else {
+				b.AppendNull()
+			}
+		case kInt64:
+			b.(*array.Int64Builder).Append(*(*int64)(p))
+		case kInt64Ptr:
+			if v := *(**int64)(p); v != nil {
+				b.(*array.Int64Builder).Append(*v)
+			} else {
+				b.AppendNull()
+			}
+		case kInt32:
+			b.(*array.Int32Builder).Append(*(*int32)(p))
+		case kBool:
+			b.(*array.BooleanBuilder).Append(*(*bool)(p))
+		case kBoolPtr:
+			if v := *(**bool)(p); v != nil {
+				b.(*array.BooleanBuilder).Append(*v)
+			} else {
+				b.AppendNull()
+			}
+		case kFloat64:
+			b.(*array.Float64Builder).Append(*(*float64)(p))
+		case kFloat64Ptr:
+			if v := *(**float64)(p); v != nil {
+				b.(*array.Float64Builder).Append(*v)
+			} else {
+				b.AppendNull()
+			}
+		case kTime:
+			b.(*array.TimestampBuilder).Append(arrow.Timestamp((*(*timeValue)(p)).UnixMicro()))
+		case kTimePtr:
+			if v := *(**timeValue)(p); v != nil {
+				b.(*array.TimestampBuilder).Append(arrow.Timestamp(v.UnixMicro()))
+			} else {
+				b.AppendNull()
+			}
+		case kDate:
+			b.(*array.Date32Builder).Append(arrow.Date32FromTime((*(*timeValue)(p))))
+		case kStrings:
+			lb := b.(*array.ListBuilder)
+			lb.Append(true)
+			vb := lb.ValueBuilder().(*array.StringBuilder)
+			for _, s := range *(*[]string)(p) {
+				vb.Append(s)
+			}
+		}
+	}
+}

@@ -1,0 +1,295 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/journeys-dev/journeys/analyze"
+)
+
+// stageLabels are the stages as the reports name them.
+var stageLabels = map[string]string{
+	analyze.StageDiscovery:              "Discovery",
+	analyze.StageFirstContact:           "First contact",
+	analyze.StageParticipation:          "Participation",
+	analyze.StageSustainedParticipation: "Sustained participation",
+	analyze.StageNetworkedParticipation: "Networked participation",
+	analyze.StageLeadership:             "Leadership",
+	NotYet:                              "Not yet seen",
+}
+
+func stageLabel(s string) string {
+	if l, ok := stageLabels[s]; ok {
+		return l
+	}
+	return clean(s)
+}
+
+// mdText escapes s for Markdown text and table cells: control characters
+// and line breaks become spaces, Markdown punctuation is backslash-escaped,
+// and <, >, & and @ become character references (no HTML, no mentions).
+func mdText(s string) string {
+	var b strings.Builder
+	for _, r := range clean(s) {
+		switch r {
+		case '\\', '`', '*', '_', '[', ']', '|', '~', '#', '!', '$':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '&':
+			b.WriteString("&amp;")
+		case '@':
+			b.WriteString("&#64;")
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// clean replaces control characters and line breaks with spaces and
+// invalid UTF-8 with U+FFFD.
+func clean(s string) string {
+	ok := true
+	for _, r := range s {
+		if r == unicode.ReplacementChar || unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			ok = false
+			break
+		}
+	}
+	if ok {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return ' '
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
+}
+
+func fmtInt(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	if neg {
+		s = s[1:]
+	}
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// plural writes n with the singular or plural noun.
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmtInt(n) + " " + many
+}
+
+func people(n int64) string { return plural(n, "person", "people") }
+
+func fmtPct(f float64) string { return strconv.FormatFloat(100*f, 'f', 1, 64) + "%" }
+
+func fmtDays(d *float64) string {
+	if d == nil {
+		return "–"
+	}
+	return strconv.FormatFloat(*d, 'f', 0, 64)
+}
+
+// fmtHours writes a duration in hours as hours below two days, days above.
+func fmtHours(h float64) string {
+	if h < 48 {
+		return strconv.FormatFloat(h, 'f', 1, 64) + " h"
+	}
+	return strconv.FormatFloat(h/24, 'f', 1, 64) + " d"
+}
+
+const dateFormat = "2006-01-02"
+
+// WriteMarkdown writes r as GitHub-flavoured Markdown, fit for a job
+// summary or a pull request comment.
+func WriteMarkdown(w io.Writer, r *Report) error {
+	b := bufio.NewWriter(w)
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+
+	p("# Contributor journeys\n\n")
+	p("Analysis date **%s** · config %s · journeys %s · generated %s UTC\n\n",
+		r.AsOf.Format(dateFormat), mdText(orDash(r.ConfigPath)), mdText(orDash(r.ToolVersion)), r.GeneratedAt.Format("2006-01-02 15:04"))
+	if r.Pseudonymized {
+		p("Logins are pseudonymised: this report names nobody.\n\n")
+	}
+	for _, c := range r.Communities {
+		p("- **%s**\n", mdText(c.Headline))
+	}
+	p("\n")
+
+	for _, c := range r.Communities {
+		writeCommunityMarkdown(p, r, &c)
+	}
+
+	p("## What was collected\n\n")
+	col := r.Collection
+	p("%s repositories (%s failed), %s API requests", fmtInt(int64(col.ReposTotal)), fmtInt(int64(len(col.ReposFailed))), fmtInt(col.Requests))
+	if !col.FinishedAt.IsZero() {
+		p(", collection finished %s UTC", col.FinishedAt.UTC().Format("2006-01-02 15:04"))
+	}
+	p("; %s events analysed, %s set aside as bots.\n\n", fmtInt(col.EventsRead), plural(col.Bots, "account", "accounts"))
+	if len(col.Tables) > 0 {
+		p("| Table | Rows |\n|---|---:|\n")
+		for _, t := range col.Tables {
+			p("| %s | %s |\n", mdText(t.Table), fmtInt(t.Rows))
+		}
+		p("\n")
+	}
+	if len(col.Repos) > 0 {
+		p("<details><summary>Repositories</summary>\n\n")
+		p("| Community | Repository | Status | Events |\n|---|---|---|---:|\n")
+		for _, rs := range col.Repos {
+			p("| %s | %s | %s | %s |\n", mdText(rs.Community), mdText(rs.Repo), mdText(rs.Status), fmtInt(rs.Rows["events"]))
+		}
+		if col.MoreRepos > 0 {
+			p("| … | %s more | | |\n", fmtInt(int64(col.MoreRepos)))
+		}
+		p("\n</details>\n\n")
+	}
+
+	p("## Model thresholds\n\n")
+	m := r.Model
+	p("| Threshold | Value |\n|---|---:|\n")
+	for _, t := range thresholds(m) {
+		p("| %s | %s |\n", mdText(t.Name), fmtInt(int64(t.Value)))
+	}
+	p("\n")
+
+	p("## Incomplete data\n\n")
+	if len(r.Incomplete) == 0 {
+		p("Nothing known to be missing.\n\n")
+	}
+	for _, s := range r.Incomplete {
+		p("- %s\n", mdText(s))
+	}
+	for _, f := range col.ReposFailed {
+		p("- %s / %s failed: %s\n", mdText(f.Community), mdText(f.Repo), mdText(orDash(f.Error)))
+	}
+	p("\nWhat the source does not hold:\n\n")
+	for _, s := range r.Limits {
+		p("- %s\n", mdText(s))
+	}
+	return b.Flush()
+}
+
+func writeCommunityMarkdown(p func(string, ...any), r *Report, c *Community) {
+	p("## %s\n\n", mdText(c.Name))
+	p("%s people", fmtInt(c.People))
+	if n := len(c.Funnel); n > 0 {
+		p("; %s reached participation, %s leadership", fmtInt(c.Reached(analyze.StageParticipation)), fmtInt(c.Reached(analyze.StageLeadership)))
+	}
+	p(".\n\n")
+
+	p("### Funnel\n\n")
+	if len(c.Funnel) == 0 {
+		p("No funnel in the analysis.\n\n")
+	} else {
+		p("| Stage | Reached | Now at stage | Conversion from stage before | Median days from first contact |\n|---|---:|---:|---:|---:|\n")
+		for _, f := range c.Funnel {
+			conv := "–"
+			if f.HasConversion {
+				conv = fmtPct(f.Conversion)
+			}
+			p("| %s | %s | %s | %s | %s |\n", mdText(stageLabel(f.Stage)), fmtInt(f.Reached), fmtInt(f.Current), conv, fmtDays(f.MedianDays))
+		}
+		p("\n")
+	}
+
+	p("### Largest stage transitions, %s to %s\n\n", r.WindowStart.Format(dateFormat), r.AsOf.Format(dateFormat))
+	if len(c.Transitions) == 0 {
+		p("No stage changed in this period.\n\n")
+	} else {
+		p("| From | To | People |\n|---|---|---:|\n")
+		for _, t := range c.Transitions {
+			p("| %s | %s | %s |\n", mdText(stageLabel(t.From)), mdText(stageLabel(t.To)), fmtInt(t.People))
+		}
+		p("\n")
+	}
+	if c.LeaderCount > 0 {
+		if r.Pseudonymized {
+			p("%s reached leadership in this period.\n\n", people(c.LeaderCount))
+		} else {
+			names := make([]string, len(c.NewLeaders))
+			for i, n := range c.NewLeaders {
+				names[i] = mdText(n)
+			}
+			more := ""
+			if extra := c.LeaderCount - int64(len(names)); extra > 0 {
+				more = fmt.Sprintf(" and %s more", fmtInt(extra))
+			}
+			p("Reached leadership in this period: %s%s.\n\n", strings.Join(names, ", "), more)
+		}
+	}
+
+	months := c.Months
+	if len(months) > markdownMonths {
+		months = months[len(months)-markdownMonths:]
+	}
+	p("### Newcomers per month\n\n")
+	if len(months) == 0 {
+		p("No months to show.\n\n")
+		return
+	}
+	p("Newcomers: people whose first issue, pull request, comment, review or commit here was in the month. ")
+	p("Time to first response: on the first issue or pull request they opened, until a comment or review by someone else, bots excepted. ")
+	p("People: everyone at a stage at the month's end, churned people excepted.\n\n")
+	p("| Month | Newcomers | First issue or PR | Median time to first response | People |\n|---|---:|---:|---:|---:|\n")
+	for i := len(months) - 1; i >= 0; i-- {
+		m := months[i]
+		resp := "–"
+		if m.MedianResponseHours != nil {
+			resp = fmtHours(*m.MedianResponseHours)
+		}
+		p("| %s | %s | %s | %s | %s |\n", m.Month.Format("2006-01"), fmtInt(m.Newcomers), fmtInt(m.FirstItems), resp, fmtInt(m.Total))
+	}
+	p("\n")
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "–"
+	}
+	return s
+}
+
+// A threshold is one named threshold of the model.
+type threshold struct {
+	Name  string
+	Value int
+}
+
+func thresholds(m analyze.Model) []threshold {
+	return []threshold{
+		{"Window (days)", m.WindowDays},
+		{"Sustained: months with own merged work in the window", m.SustainedMonths},
+		{"Networked: others' items reviewed or commented on", m.NetworkedItems},
+		{"Leadership: others' pull requests merged", m.LeadershipMerges},
+		{"Leadership: others' items closed or labelled", m.LeadershipTriaged},
+		{"New: days since first activity", m.NewDays},
+		{"Active: days since last activity", m.ActiveDays},
+		{"Dormant: days since last activity", m.DormantDays},
+	}
+}
