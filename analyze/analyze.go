@@ -128,6 +128,12 @@ func Analyze(events []collect.Event, opts Options) (*Result, error) {
 	return res, nil
 }
 
+// eventColumns are the columns of events.parquet the analysis reads.
+var eventColumns = []string{
+	"community", "repo", "actor", "actor_type", "kind", "occurred_at",
+	"target_number", "target_author", "author_name", "author_email",
+}
+
 // Run analyzes DIR/events.parquet and writes the analysis tables and
 // DIR/analysis.json, each file atomically. The events are read batch by
 // batch, never held all at once.
@@ -141,7 +147,7 @@ func Run(ctx context.Context, dir string, opts Options) (*Manifest, error) {
 		return nil, err
 	}
 	began := time.Now()
-	err = table.Scan(filepath.Join(dir, EventsFile), func(batch []collect.Event) error {
+	err = table.ScanColumns(filepath.Join(dir, EventsFile), eventColumns, func(batch []collect.Event) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}

@@ -1,8 +1,8 @@
 package collect
 
 import (
-	"strings"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,8 +62,9 @@ func TestPrimaryRateLimitIsWaitedOut(t *testing.T) {
 		t.Log(h.logs.String(), h.srv.Stats())
 		t.Error("the wait was not logged")
 	}
-	if h.srv.Stats().RateLimited > 1 {
+	// Requests reserved in one window may reach the server just after it
+	// rolled over; at most the requests in flight can be refused.
+	if h.srv.Stats().RateLimited > int64(opts.Concurrency) {
 		t.Errorf("%d requests were refused for the quota; the client should wait before sending", h.srv.Stats().RateLimited)
 	}
 }
-

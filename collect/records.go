@@ -180,16 +180,16 @@ type Recognition struct {
 type Event struct {
 	Community           string    `parquet:"community,dict"`
 	Repo                string    `parquet:"repo,dict"`
-	Actor               *string   `parquet:"actor"`
+	Actor               *string   `parquet:"actor,dict"`
 	ActorType           *string   `parquet:"actor_type,dict"`
 	Kind                string    `parquet:"kind,dict"`
 	OccurredAt          time.Time `parquet:"occurred_at"`
 	TargetNumber        *int64    `parquet:"target_number"`
-	TargetAuthor        *string   `parquet:"target_author"`
+	TargetAuthor        *string   `parquet:"target_author,dict"`
 	TargetIsPullRequest *bool     `parquet:"target_is_pull_request"`
 	Detail              *string   `parquet:"detail"`
-	AuthorName          *string   `parquet:"author_name"`
-	AuthorEmail         *string   `parquet:"author_email"`
+	AuthorName          *string   `parquet:"author_name,dict"`
+	AuthorEmail         *string   `parquet:"author_email,dict"`
 	SourceID            string    `parquet:"source_id"`
 }
 

@@ -195,6 +195,17 @@ func TestHTMLInHeadlessChromium(t *testing.T) {
 		t.Errorf("the page made %d network requests: %q", len(reqs), reqs)
 	}
 
+	// The check itself: a page that fetches an image is caught.
+	leaky := filepath.Join(dir, "leaky.html")
+	if err := os.WriteFile(leaky, []byte(`<!DOCTYPE html><title>x</title><img src="http://leak.invalid/pixel.png">`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := len(rec.seen())
+	runChromium(t, bin, proxyURL, "--dump-dom", "file://"+leaky)
+	if reqs := pageRequests(rec.seen()[before:]); len(reqs) == 0 || !strings.Contains(strings.Join(reqs, " "), "leak.invalid") {
+		t.Errorf("the recording proxy missed a page's request to leak.invalid (saw %q)", reqs)
+	}
+
 	marks := chartMarks(dom)
 	want := map[string]int{"funnel": 2, "flow": 2, "months": 2, "retention": 2, "response": 2, "compare-funnel": 1, "compare-months": 1}
 	for kind, n := range want {

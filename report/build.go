@@ -44,6 +44,8 @@ type Input struct {
 	Pseudonymized bool
 	// GeneratedAt is when the report is written.
 	GeneratedAt time.Time
+	// Notes say what the data source does not hold.
+	Notes []string
 }
 
 // A Report holds every figure of the reports, computed by Build. The
@@ -515,6 +517,9 @@ func incomplete(in Input, r *Report) []string {
 		out = append(out, fmt.Sprintf("%d of %d repositories could not be collected (listed below); their activity is in no journey.", n, r.Collection.ReposTotal))
 	}
 	for _, s := range in.Collection.Incomplete {
+		out = append(out, clean(s))
+	}
+	for _, s := range in.Notes {
 		out = append(out, clean(s))
 	}
 	if a := in.Analysis; a.UnresolvedCommits > 0 || a.UnresolvedIdentities > 0 {

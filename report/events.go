@@ -2,7 +2,6 @@ package report
 
 import (
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -285,13 +284,18 @@ func (x *eventIndex) finish(r *Report, byName map[string]*Community) {
 }
 
 func quarters(items map[int32]int64, hours map[int32][]float64, last int32) []QuarterResponse {
+	// Every quarter from the first with an item to the last, so that the
+	// time axis has no gaps.
 	var qs []int32
+	first := last + 1
 	for q := range items {
 		if q <= last && q > last-responseQuarter {
-			qs = append(qs, q)
+			first = min(first, q)
 		}
 	}
-	sort.Slice(qs, func(i, j int) bool { return qs[i] < qs[j] })
+	for q := first; q <= last; q++ {
+		qs = append(qs, q)
+	}
 	var out []QuarterResponse
 	for _, q := range qs {
 		start := monthStart(q * 3)

@@ -91,7 +91,7 @@ func (b *fixtureBuilder) input() Input {
 		current[ck{p.community, last.stage}]++
 		// One snapshot per month end, from the first stage to the analysis date.
 		for m := monthIndex(p.stages[0].at); m <= monthIndex(b.asOf); m++ {
-			end := monthStart(m+1).Add(-time.Second)
+			end := monthStart(m + 1).Add(-time.Second)
 			stage := ""
 			for _, s := range p.stages {
 				if !s.at.After(end) {

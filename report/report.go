@@ -38,6 +38,10 @@ type Options struct {
 	// when nil.
 	Now    func() time.Time
 	Logger *slog.Logger
+	// Notes say what the data source does not hold (e.g. the offline
+	// demo's git history has no issues); both reports list them under
+	// what is incomplete.
+	Notes []string
 }
 
 // A Summary is what Run tells the caller.
@@ -61,7 +65,7 @@ func Run(ctx context.Context, dir string, opts Options) (*Summary, error) {
 	if opts.Now != nil {
 		now = opts.Now
 	}
-	in := Input{ConfigPath: opts.ConfigPath, ToolVersion: opts.ToolVersion, Pseudonymized: opts.Pseudonymized, GeneratedAt: now()}
+	in := Input{ConfigPath: opts.ConfigPath, ToolVersion: opts.ToolVersion, Pseudonymized: opts.Pseudonymized, GeneratedAt: now(), Notes: opts.Notes}
 
 	if err := readJSON(filepath.Join(dir, analyze.ManifestFile), &in.Analysis, true); err != nil {
 		return nil, err

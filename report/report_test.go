@@ -137,7 +137,10 @@ func TestBuildFigures(t *testing.T) {
 	}{
 		"2022-Q1": {2, 1, 24}, // ada unanswered; grace answered after a day
 		"2022-Q2": {1, 0, 0},
+		"2022-Q3": {0, 0, 0}, // quarters without items keep the axis even
+		"2022-Q4": {0, 0, 0},
 		"2023-Q1": {1, 1, 24},
+		"2023-Q2": {0, 0, 0},
 		"2023-Q3": {1, 1, 48},
 		"2023-Q4": {1, 1, 5},
 		"2024-Q1": {1, 1, 144},

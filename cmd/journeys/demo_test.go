@@ -95,8 +95,12 @@ func TestDemoMatchesIndependentFigures(t *testing.T) {
 		t.Errorf("recognitions: %d, want %d", len(recs), want.RecognisedAtHead)
 	}
 	wrongDates := 0
+	firstListed := map[string]string{}
+	for login, at := range want.FirstListed {
+		firstListed[strings.ToLower(login)] = at
+	}
 	for _, r := range recs {
-		w, ok := want.FirstListed[r.Login]
+		w, ok := firstListed[strings.ToLower(r.Login)]
 		if !ok || r.FirstListedAt == nil || r.FirstListedAt.UTC().Format(time.RFC3339) != w {
 			wrongDates++
 			if wrongDates <= 5 {
@@ -108,15 +112,15 @@ func TestDemoMatchesIndependentFigures(t *testing.T) {
 	events := readTable[collect.Event](t, out, "events")
 	mergers := map[string]bool{}
 	for _, e := range events {
-		if e.Kind == collect.KindPRMerged && e.Actor != nil && e.TargetAuthor != nil && *e.Actor != *e.TargetAuthor {
-			mergers[*e.Actor] = true
+		if e.Kind == collect.KindPRMerged && e.Actor != nil && e.TargetAuthor != nil && !strings.EqualFold(*e.Actor, *e.TargetAuthor) {
+			mergers[strings.ToLower(*e.Actor)] = true
 		}
 	}
 	if len(mergers) != want.MergersOfOthersCount {
 		t.Errorf("people who merged someone else's pull request: %d, want %d", len(mergers), want.MergersOfOthersCount)
 	}
 	for _, m := range want.MergersOfOthers {
-		if !mergers[m] {
+		if !mergers[strings.ToLower(m)] {
 			t.Errorf("%s merged someone else's pull request, but not in events", m)
 		}
 	}

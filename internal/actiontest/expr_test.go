@@ -424,10 +424,10 @@ func TestExpressions(t *testing.T) {
 
 	c.failed = true
 	for cond, want := range map[string]bool{
-		"":                                      false,
-		"steps.install.outputs.bin == ''":       false,
+		"":                                false,
+		"steps.install.outputs.bin == ''": false,
 		"always() && steps.install.outputs.bin == ''": true,
-		"failure()":                             true,
+		"failure()": true,
 	} {
 		ok, err := evalCondition(cond, c)
 		if err != nil || ok != want {

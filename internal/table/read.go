@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 	"unsafe"
@@ -33,7 +34,15 @@ func ReadFile[T any](path string) ([]T, error) {
 
 // Scan reads the table at path batch by batch and calls fn with each batch.
 // The slice passed to fn is reused for the next batch: copy what you keep.
+// Rows may share the pointers of nullable fields: treat them as read-only.
 func Scan[T any](path string, fn func(batch []T) error) error {
+	return ScanColumns(path, nil, fn)
+}
+
+// ScanColumns is Scan reading only the named columns (all when columns is
+// nil); the other fields of T stay at their zero values. Reading fewer
+// columns is much faster on wide tables.
+func ScanColumns[T any](path string, columns []string, fn func(batch []T) error) error {
 	l, err := layoutOf[T]()
 	if err != nil {
 		return err
@@ -43,7 +52,17 @@ func Scan[T any](path string, fn func(batch []T) error) error {
 		return fmt.Errorf("read %s: %w", path, err)
 	}
 	defer pf.Close()
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: BatchSize}, memory.DefaultAllocator)
+	props := pqarrow.ArrowReadProperties{BatchSize: BatchSize}
+	// Dictionary-encoded columns are read as dictionaries, so that each
+	// distinct value is decoded and copied once per batch, not once per row.
+	for i := range l.columns {
+		if c := &l.columns[i]; c.dict {
+			if idx := pf.MetaData().Schema.ColumnIndexByName(c.name); idx >= 0 {
+				props.SetReadDict(idx, true)
+			}
+		}
+	}
+	fr, err := pqarrow.NewFileReader(pf, props, memory.DefaultAllocator)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", path, err)
 	}
@@ -56,6 +75,9 @@ func Scan[T any](path string, fn func(batch []T) error) error {
 	var cols []*column
 	for i := range l.columns {
 		c := &l.columns[i]
+		if columns != nil && !slices.Contains(columns, c.name) {
+			continue
+		}
 		idx := schema.FieldIndices(c.name)
 		if len(idx) == 0 {
 			continue
@@ -89,12 +111,18 @@ func Scan[T any](path string, fn func(batch []T) error) error {
 			batch = make([]T, n)
 		}
 		batch = batch[:n]
-		clear(batch)
+		// No clear: fill writes every row of every column it reads (a
+		// null as the zero value), and the fields of columns not read
+		// were never written.
 		if n > 0 {
 			size := unsafe.Sizeof(batch[0])
 			base := unsafe.Pointer(&batch[0])
 			for j, c := range cols {
-				fill(base, size, c, rec.Column(j))
+				col := rec.Column(j)
+				if col.NullN() > 0 {
+					zero(base, size, c, n)
+				}
+				fill(base, size, c, col)
 			}
 		}
 		if err := fn(batch); err != nil {
@@ -106,6 +134,9 @@ func Scan[T any](path string, fn func(batch []T) error) error {
 // compatible reports whether a file column of type got can fill a field of
 // type want. Timestamps of any unit and zone are accepted.
 func compatible(want, got arrow.DataType) bool {
+	if d, ok := got.(*arrow.DictionaryType); ok {
+		got = d.ValueType
+	}
 	if want.ID() == arrow.TIMESTAMP {
 		return got.ID() == arrow.TIMESTAMP
 	}
@@ -118,6 +149,10 @@ func fill(base unsafe.Pointer, size uintptr, c *column, arr arrow.Array) {
 	n := arr.Len()
 	switch c.kind {
 	case kString, kStringPtr:
+		if d, ok := arr.(*array.Dictionary); ok {
+			fillDict(base, size, c, d)
+			return
+		}
 		a := arr.(*array.String)
 		// Copy the column's bytes once, so that the strings neither alias
 		// Arrow's buffers nor cost one allocation each; low-cardinality
@@ -240,6 +275,7 @@ func fill(base unsafe.Pointer, size uintptr, c *column, arr arrow.Array) {
 			}
 			lo, hi := a.ValueOffsets(i)
 			if hi == lo {
+				*(*[]string)(row(i)) = nil
 				continue
 			}
 			list := make([]string, 0, hi-lo)
@@ -247,6 +283,64 @@ func fill(base unsafe.Pointer, size uintptr, c *column, arr arrow.Array) {
 				list = append(list, strings.Clone(vals.Value(int(k))))
 			}
 			*(*[]string)(row(i)) = list
+		}
+	}
+}
+
+// fillDict copies a dictionary-encoded string column: each dictionary entry
+// is copied once, and rows share it.
+func fillDict(base unsafe.Pointer, size uintptr, c *column, d *array.Dictionary) {
+	dict := d.Dictionary().(*array.String)
+	values := make([]string, dict.Len())
+	copied := make([]bool, dict.Len())
+	n := d.Len()
+	for i := 0; i < n; i++ {
+		if d.IsNull(i) {
+			continue
+		}
+		k := d.GetValueIndex(i)
+		if !copied[k] {
+			values[k], copied[k] = strings.Clone(dict.Value(k)), true
+		}
+		p := unsafe.Add(base, uintptr(i)*size+c.offset)
+		if c.kind == kString {
+			*(*string)(p) = values[k]
+		} else {
+			*(**string)(p) = &values[k] // rows with one value share a pointer
+		}
+	}
+}
+
+// zero sets field c of n rows to its zero value, before a column with nulls
+// is filled (fill skips the nulls).
+func zero(base unsafe.Pointer, size uintptr, c *column, n int) {
+	for i := 0; i < n; i++ {
+		p := unsafe.Add(base, uintptr(i)*size+c.offset)
+		switch c.kind {
+		case kString:
+			*(*string)(p) = ""
+		case kStringPtr:
+			*(**string)(p) = nil
+		case kInt64:
+			*(*int64)(p) = 0
+		case kInt64Ptr:
+			*(**int64)(p) = nil
+		case kInt32:
+			*(*int32)(p) = 0
+		case kBool:
+			*(*bool)(p) = false
+		case kBoolPtr:
+			*(**bool)(p) = nil
+		case kFloat64:
+			*(*float64)(p) = 0
+		case kFloat64Ptr:
+			*(**float64)(p) = nil
+		case kTime, kDate:
+			*(*time.Time)(p) = time.Time{}
+		case kTimePtr:
+			*(**time.Time)(p) = nil
+		case kStrings:
+			*(*[]string)(p) = nil
 		}
 	}
 }

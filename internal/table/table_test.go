@@ -234,3 +234,31 @@ func BenchmarkRead(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(rows)*b.N)/b.Elapsed().Seconds(), "rows/s")
 }
+
+// Batches are reused while scanning: a null or empty value in a later batch
+// must not show an earlier batch's value.
+func TestScanReusesNoStaleValues(t *testing.T) {
+	rows := sampleRows(table.BatchSize + 10)
+	for i := table.BatchSize; i < len(rows); i++ {
+		rows[i].Note, rows[i].Labels, rows[i].Closed = nil, nil, nil
+	}
+	path := filepath.Join(t.TempDir(), "t.parquet")
+	if err := table.WriteFile(path, rows); err != nil {
+		t.Fatal(err)
+	}
+	seen := 0
+	err := table.Scan(path, func(batch []row) error {
+		for i := range batch {
+			want := rows[seen]
+			want.ignored = ""
+			if !reflect.DeepEqual(batch[i], want) {
+				t.Fatalf("row %d: got %+v, want %+v", seen, batch[i], want)
+			}
+			seen++
+		}
+		return nil
+	})
+	if err != nil || seen != len(rows) {
+		t.Fatalf("scanned %d rows, err %v", seen, err)
+	}
+}
