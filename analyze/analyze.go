@@ -42,6 +42,12 @@ type Options struct {
 	Model Model
 	// Bots adds to and exempts from the bot heuristics.
 	Bots BotRules
+	// Identities adds a mailmap and aliases to the identity resolution.
+	Identities IdentityRules
+	// Exclude lists people (logins or emails, case-insensitive) left out:
+	// their events and the commits resolved to them are ignored, and an
+	// item they authored counts as one by an unknown author.
+	Exclude []string
 	// ToolVersion is recorded in the Manifest.
 	ToolVersion string
 	// Logger receives progress; nil means slog.Default().
@@ -102,7 +108,11 @@ func start(opts Options) (*builder, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newBuilder(opts, model, bots), nil
+	ids, err := newIdentityRules(opts.Identities, opts.Exclude)
+	if err != nil {
+		return nil, err
+	}
+	return newBuilder(opts, model, bots, ids), nil
 }
 
 // Analyze infers the journeys in events. It does no I/O.

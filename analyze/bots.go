@@ -22,6 +22,7 @@ const (
 // web-flow is the committer of commits made in GitHub's web interface and
 // the owner of noreply@github.com; ghost stands for every deleted account.
 var KnownBots = []string{
+	"actions-user", // the committer name GitHub Actions workflows use
 	"allcontributors", "all-contributors",
 	"azure-pipelines",
 	"circleci",
@@ -33,6 +34,7 @@ var KnownBots = []string{
 	"dependabot", "dependabot-preview",
 	"ghost",
 	"github-actions",
+	"github-merge-queue",
 	"gitter-badger",
 	"greenkeeper", "greenkeeperio-bot",
 	"imgbot",
@@ -40,10 +42,12 @@ var KnownBots = []string{
 	"lgtm-com",
 	"mergify",
 	"netlify",
-	"pre-commit-ci",
+	"pre-commit-ci", "pre-commit-ci-lite",
+	"readthedocs",
 	"pull",
 	"renovate", "renovate-bot",
 	"restyled-io",
+	"semantic-release-bot",
 	"snyk-bot",
 	"sonarcloud",
 	"stale",

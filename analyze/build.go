@@ -124,6 +124,8 @@ type builder struct {
 	facts [][]personFact
 
 	links      *links
+	mapped     *links // what linked commits say under their mailmap identity
+	ids        *identityRules
 	pending    []pendingCommit
 	identities map[identityKey]int64
 
@@ -131,8 +133,10 @@ type builder struct {
 	ignored    map[string]int64
 }
 
-func newBuilder(opts Options, model Model, bots *botClassifier) *builder {
+func newBuilder(opts Options, model Model, bots *botClassifier, ids *identityRules) *builder {
 	return &builder{
+		ids:         ids,
+		mapped:      newLinks(),
 		model:       model,
 		asOf:        dayOf(opts.AsOf),
 		bots:        bots,
@@ -162,12 +166,17 @@ func (b *builder) community(name string) int32 {
 // smallest spelling seen at all.
 func (b *builder) login(raw string, fromAPI bool) int32 {
 	if id, ok := b.rawLogin[raw]; ok {
-		if fromAPI && !b.logins[id].fromAPI {
+		if fromAPI && !b.logins[id].fromAPI && strings.EqualFold(raw, b.logins[id].lower) {
 			b.logins[id].display, b.logins[id].fromAPI = raw, true
 		}
 		return id
 	}
 	lower := strings.ToLower(raw)
+	if canon, ok := b.ids.loginAlias[lower]; ok {
+		id := b.login(canon, false)
+		b.rawLogin[raw] = id
+		return id
+	}
 	id, ok := b.lowerLogin[lower]
 	if !ok {
 		id = int32(len(b.logins))
@@ -297,6 +306,13 @@ func (b *builder) add(ev *collect.Event) {
 		b.ignored["unknown_kind:"+ev.Kind]++
 		return
 	}
+	if b.ids.excludedEvent(ev) {
+		b.ignored["excluded"]++
+		if kind == fCommit || kind == fCoauthor {
+			b.ids.excludeAuthor(deref(ev.AuthorName), deref(ev.AuthorEmail))
+		}
+		return
+	}
 	c := b.community(ev.Community)
 
 	if kind == fCommit || kind == fCoauthor {
@@ -306,14 +322,18 @@ func (b *builder) add(ev *collect.Event) {
 			return
 		}
 		actor := b.actor(ev)
-		b.links.learn(c, normalizeName(name), normalizeEmail(email), actor)
-		b.identities[identityKey{c, name, email, actor, MethodGitHubLink}]++
+		b.learn(c, name, email, actor)
+		method := MethodGitHubLink
+		if b.ids.isAliasLogin(*ev.Actor) {
+			method = MethodAlias
+		}
+		b.identities[identityKey{c, name, email, actor, method}]++
 		b.addFact(c, actor, kind, false, noItem, day, at)
 		return
 	}
 
 	target := int32(-1)
-	if ev.TargetAuthor != nil && *ev.TargetAuthor != "" {
+	if ev.TargetAuthor != nil && *ev.TargetAuthor != "" && !b.ids.excludedLogin(*ev.TargetAuthor) {
 		target = b.login(*ev.TargetAuthor, true)
 	}
 	if kind == fMerge && target >= 0 {
@@ -373,7 +393,14 @@ func (b *builder) resolvePending() (unresolved int64) {
 		r, ok := cache[ck]
 		if !ok {
 			r = b.resolve(pc.community, pc.name, pc.email)
+			if b.ids.excludedAuthor(pc.name, pc.email) || r.login >= 0 && b.ids.excludedLogin(b.logins[r.login].lower) {
+				r = resolution{-1, methodExcluded}
+			}
 			cache[ck] = r
+		}
+		if r.method == methodExcluded {
+			b.ignored["excluded"]++
+			continue
 		}
 		b.identities[identityKey{pc.community, pc.name, pc.email, r.login, r.method}]++
 		if r.login < 0 {
@@ -385,28 +412,6 @@ func (b *builder) resolvePending() (unresolved int64) {
 	}
 	b.pending = nil
 	return unresolved
-}
-
-func (b *builder) resolve(community int32, name, email string) resolution {
-	e := normalizeEmail(email)
-	if e == githubNoreply {
-		return resolution{b.login(webFlow, false), MethodNoreply}
-	}
-	if id, login, ok := parseNoreply(e); ok {
-		if l, found := b.links.noreplyID[id]; id > 0 && found && l != ambiguous {
-			return resolution{l, MethodNoreply}
-		}
-		return resolution{b.login(login, false), MethodNoreply}
-	}
-	if l, ok := b.links.email[e]; ok && e != "" && l != ambiguous {
-		return resolution{l, MethodSameEmail}
-	}
-	if n := normalizeName(name); n != "" {
-		if l, ok := b.links.name[nameKey{community, n}]; ok && l != ambiguous {
-			return resolution{l, MethodSameName}
-		}
-	}
-	return resolution{-1, MethodUnresolved}
 }
 
 // dateTime converts unix microseconds to a UTC time.

@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/journeys-dev/journeys/collect"
@@ -116,6 +117,173 @@ func TestParseNoreply(t *testing.T) {
 		id, login, ok := parseNoreply(tt.email)
 		if id != tt.id || login != tt.login || ok != tt.ok {
 			t.Errorf("parseNoreply(%q) = %d, %q, %v; want %d, %q, %v", tt.email, id, login, ok, tt.id, tt.login, tt.ok)
+		}
+	}
+}
+
+func TestParseMailmap(t *testing.T) {
+	const text = `# a comment
+Ana Lima <ana@corp.example>
+<ana@corp.example> <ana@old.example>
+Bob Stone <bob@new.example> <BOB@old.example>
+Carla <carla@new.example> Carla Work <carla@work.example>   # trailing text is ignored
+
+`
+	m, err := ParseMailmap(strings.NewReader(text), ".mailmap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, email       string
+		wantName, wantEml string
+		ok                bool
+	}{
+		{"A. Lima", "ANA@corp.example", "Ana Lima", "ANA@corp.example", true},     // name only
+		{"Ana", "ana@old.example", "Ana", "ana@corp.example", true},               // email only
+		{"Bobby", "bob@old.example", "Bob Stone", "bob@new.example", true},        // both, any name
+		{"carla work", "carla@work.example", "Carla", "carla@new.example", true},  // name and email must match
+		{"Someone", "carla@work.example", "Someone", "carla@work.example", false}, // name differs
+		{"Dan", "dan@example.org", "Dan", "dan@example.org", false},
+	}
+	for _, tt := range tests {
+		n, e, ok := m.Map(tt.name, tt.email)
+		if n != tt.wantName || e != tt.wantEml || ok != tt.ok {
+			t.Errorf("Map(%q, %q) = %q, %q, %v; want %q, %q, %v", tt.name, tt.email, n, e, ok, tt.wantName, tt.wantEml, tt.ok)
+		}
+	}
+	if m.Len() != 4 {
+		t.Errorf("Len = %d, want 4", m.Len())
+	}
+}
+
+func TestParseMailmapErrorsNameTheLine(t *testing.T) {
+	for _, text := range []string{"ok <a@b.example>\nno email here\n", "ok <a@b.example>\n<only@email.example>\n", "ok <a@b.example>\nBroken <a@b\n"} {
+		_, err := ParseMailmap(strings.NewReader(text), "team.mailmap")
+		if err == nil || !strings.Contains(err.Error(), "team.mailmap:2:") {
+			t.Errorf("ParseMailmap(%q) error = %v, want one at team.mailmap:2", text, err)
+		}
+	}
+}
+
+// The mailmap and aliases tie commits the built-in rules cannot, and each
+// identity row names the rule that did it.
+func TestMailmapAndAliasesResolveCommits(t *testing.T) {
+	commit := func(actor, name, email string) collect.Event {
+		return ev(collect.KindCommit, actor, ago(5), author(name, email))
+	}
+	mm, err := ParseMailmap(strings.NewReader(`Ana Lima <ana@corp.example> <ana@home.example>
+<123+bob@users.noreply.github.com> <bob@laptop.local>
+Carla Dias <carla@uni.example>
+`), ".mailmap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := []collect.Event{
+		commit("ana", "Ana Lima", "ana@corp.example"),
+		commit("carla", "Carla Dias", "carla@lab.example"),
+		commit("", "ana", "ana@home.example"),                              // mailmap -> an email GitHub links
+		commit("", "Bob", "bob@laptop.local"),                              // mailmap -> a noreply address
+		commit("", "C. Dias", "carla@uni.example"),                         // mailmap name -> the name on linked commits
+		commit("", "Dee", "dee@uni.example"),                               // alias email
+		commit("dee-work", "Dee", "dee@work.example"),                      // GitHub links it to an alias login
+		ev(collect.KindIssueOpened, "dee-work", ago(4), on(9, "dee-work")), // alias login: counted as dee's
+		ev(collect.KindPRMerged, "ana", ago(3), on(10, "DEE-WORK")),
+		commit("", "Ana Lima", "ana@elsewhere.example"), // plain same_name still works
+	}
+	res := analyze(t, events, Options{Identities: IdentityRules{
+		Mailmap: mm,
+		Aliases: []Alias{{Login: "dee", Also: []string{"dee-work", "DEE@uni.example"}}},
+	}})
+	want := map[string][2]string{
+		"ana@home.example":      {"ana", MethodMailmap},
+		"bob@laptop.local":      {"bob", MethodMailmap},
+		"carla@uni.example":     {"carla", MethodMailmap},
+		"dee@uni.example":       {"dee", MethodAlias},
+		"dee@work.example":      {"dee", MethodAlias},
+		"ana@elsewhere.example": {"ana", MethodSameName},
+		"ana@corp.example":      {"ana", MethodGitHubLink},
+	}
+	for _, id := range res.Identities {
+		w, ok := want[id.Email]
+		if !ok {
+			continue
+		}
+		delete(want, id.Email)
+		if str(id.Login) != w[0] || id.Method != w[1] {
+			t.Errorf("%s: got %s by %s, want %s by %s", id.Email, str(id.Login), id.Method, w[0], w[1])
+		}
+	}
+	for e := range want {
+		t.Errorf("no identity row for %s", e)
+	}
+	if findContributor(res, "c", "dee-work") != nil {
+		t.Error("the alias login dee-work has a journey of its own")
+	}
+	dee := mustContributor(t, res, "dee")
+	if dee.Commits != 2 || dee.IssuesOpened != 1 || dee.PullRequestsMerged != 1 {
+		t.Errorf("dee: %d commits, %d issues, %d merged; want 2, 1, 1", dee.Commits, dee.IssuesOpened, dee.PullRequestsMerged)
+	}
+	if res.Manifest.UnresolvedCommits != 0 {
+		t.Errorf("unresolved commits = %d, want 0", res.Manifest.UnresolvedCommits)
+	}
+}
+
+// Two logins sharing a name are never merged by name, even through the
+// mailmap's proper name.
+func TestMailmapNeverMergesByAmbiguousName(t *testing.T) {
+	mm, err := ParseMailmap(strings.NewReader("Sam <sam@shared.example>\n"), ".mailmap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := []collect.Event{
+		ev(collect.KindCommit, "sam1", ago(5), author("Sam", "sam1@example.org")),
+		ev(collect.KindCommit, "sam2", ago(5), author("Sam", "sam2@example.org")),
+		ev(collect.KindCommit, "", ago(5), author("S.", "sam@shared.example")),
+	}
+	res := analyze(t, events, Options{Identities: IdentityRules{Mailmap: mm}})
+	for _, id := range res.Identities {
+		if id.Email == "sam@shared.example" && (id.Login != nil || id.Method != MethodUnresolved) {
+			t.Errorf("ambiguous name resolved: %+v", id)
+		}
+	}
+}
+
+// People who asked to be left out have no journey, no identity row and no
+// credit from others' actions on their items; others keep theirs.
+func TestExcludedPeopleLeaveNoTrace(t *testing.T) {
+	events := []collect.Event{
+		ev(collect.KindCommit, "zoe", ago(9), author("Zoe Q", "zoe@corp.example")),
+		ev(collect.KindCommit, "", ago(8), author("Zoe Q", "zoe@home.example")), // same name -> zoe: still left out
+		ev(collect.KindCommit, "", ago(8), author("Z", "zq@private.example")),   // excluded by email
+		ev(collect.KindPRMerged, "ana", ago(3), on(4, "zoe")),
+		ev(collect.KindIssueComment, "Zoe", ago(2), on(5, "ana")),
+		ev(collect.KindPROpened, "ana", ago(3), on(6, "ana")),
+	}
+	res := analyze(t, events, Options{Exclude: []string{"ZOE", "zq@Private.example"}})
+	if findContributor(res, "c", "zoe") != nil || findContributor(res, "c", "Zoe") != nil {
+		t.Error("zoe has a journey")
+	}
+	for _, id := range res.Identities {
+		if str(id.Login) == "zoe" || strings.Contains(id.Email, "zoe") || strings.Contains(id.Email, "zq@") {
+			t.Errorf("identity row of an excluded person: %+v", id)
+		}
+	}
+	if c := mustContributor(t, res, "ana"); c.Stage != StageFirstContact {
+		t.Errorf("ana: stage %s, want first_contact (a merge of an unknown author's pull request is no leadership)", c.Stage)
+	}
+	if n := res.Manifest.IgnoredEvents["excluded"]; n != 4 {
+		t.Errorf("ignored excluded events = %d, want 4", n)
+	}
+}
+
+func TestAliasConflictsAreErrors(t *testing.T) {
+	for _, aliases := range [][]Alias{
+		{{Login: "a", Also: []string{"x"}}, {Login: "b", Also: []string{"X"}}},
+		{{Login: "a", Also: []string{"b"}}, {Login: "b", Also: []string{"c"}}},
+		{{Login: "a", Also: []string{"m@x.example"}}, {Login: "b", Also: []string{"M@x.example"}}},
+	} {
+		if _, err := Analyze(nil, Options{AsOf: testAsOf, Identities: IdentityRules{Aliases: aliases}}); err == nil {
+			t.Errorf("aliases %+v: no error", aliases)
 		}
 	}
 }

@@ -26,10 +26,16 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// A Community is a named set of repositories ("owner/name").
+// A Community is a named set of repositories: "owner/name" entries, and
+// "org:NAME" entries that stand for every public repository of an
+// organisation (see expandOrgs), less Exclude (owner/name or globs) and,
+// unless included, forks and archived repositories.
 type Community struct {
-	Name  string
-	Repos []string
+	Name            string
+	Repos           []string
+	Exclude         []string
+	IncludeForks    bool
+	IncludeArchived bool
 }
 
 // Options configure Run.
@@ -56,6 +62,13 @@ type Options struct {
 	// every few seconds otherwise); nil shows nothing.
 	Progress   io.Writer
 	HTTPClient *http.Client
+	// Shard selects the part of the repositories this run collects (the
+	// zero value: all of them); see Shard.
+	Shard Shard
+	// OrgListing, when set, is used for the org: entries instead of
+	// asking GitHub (e.g. the orgs.json of an earlier run), so that
+	// several runs see the same repositories.
+	OrgListing *OrgListing
 
 	// retryBase shortens the backoff in tests.
 	retryBase time.Duration
@@ -110,6 +123,12 @@ func Run(ctx context.Context, communities []Community, opts Options) (*Manifest,
 	if err != nil {
 		return nil, err
 	}
+	communities, orgListing, err := expandOrgs(ctx, client, communities, opts.OrgListing, log)
+	if err != nil {
+		return nil, err
+	}
+	allCommunities := communities
+	communities = opts.Shard.filter(communities)
 	if opts.DryRun {
 		return dryRun(ctx, client, communities, opts)
 	}
@@ -176,6 +195,12 @@ func Run(ctx context.Context, communities []Community, opts Options) (*Manifest,
 	m.Tables = t.counts()
 	m.Requests, _, m.NotModified = statsOf(client)
 	m.FinishedAt = time.Now().UTC()
+	if err := writeShardInfo(opts.Out, opts.Shard, allCommunities); err != nil {
+		return nil, err
+	}
+	if err := writeOrgListing(opts.Out, orgListing); err != nil {
+		return nil, err
+	}
 	if err := writeManifest(opts.Out, m); err != nil {
 		return nil, err
 	}
@@ -258,6 +283,12 @@ func checkCommunities(cs []Community) error {
 		}
 		names[c.Name] = true
 		for _, r := range c.Repos {
+			if org, isOrg := strings.CutPrefix(r, OrgPrefix); isOrg {
+				if org == "" || strings.ContainsAny(org, "/ ?#%\\") {
+					return fmt.Errorf("collect: community %q: %q is not \"org:NAME\"", c.Name, r)
+				}
+				continue
+			}
 			o, n, ok := strings.Cut(r, "/")
 			if !ok || o == "" || n == "" || strings.Contains(n, "/") || strings.ContainsAny(r, " ?#%\\") {
 				return fmt.Errorf("collect: community %q: repository %q is not \"owner/name\"", c.Name, r)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -101,10 +102,19 @@ func (rc *repoCollector) collect(ctx context.Context) error {
 		return rc.walk(gctx, listReviewComments, p+"pulls/comments?sort=updated&direction=desc&per_page=100", "", rc.commentsPage(true))
 	})
 	g.Go(func() error {
-		if !pushed {
-			return nil
+		// .all-contributorsrc is dated from the default branch's commits:
+		// both listings first, in parallel.
+		if pushed {
+			h, hctx := errgroup.WithContext(gctx)
+			h.Go(func() error {
+				return rc.walk(hctx, listCommits, p+"commits?sha="+branch+"&per_page=100", "", rc.commitsPage)
+			})
+			h.Go(func() error { return rc.fetchAllContributors(hctx) })
+			if err := h.Wait(); err != nil {
+				return err
+			}
 		}
-		return rc.walk(gctx, listCommits, p+"commits?sha="+branch+"&per_page=100", "", rc.commitsPage)
+		return rc.dateACVersions(gctx)
 	})
 	g.Go(func() error {
 		return rc.walkStars(gctx, p+"stargazers?per_page=100")
@@ -114,12 +124,6 @@ func (rc *repoCollector) collect(ctx context.Context) error {
 	})
 	g.Go(func() error {
 		return rc.walk(gctx, listEvents, p+"issues/events?per_page=100", "", rc.eventsPage)
-	})
-	g.Go(func() error {
-		if !pushed {
-			return nil
-		}
-		return rc.fetchAllContributors(gctx)
 	})
 	if err := g.Wait(); err != nil {
 		return err
@@ -195,6 +199,18 @@ func (rc *repoCollector) walk(ctx context.Context, name, first, accept string, p
 		if stop {
 			next = ""
 		}
+		if !incremental && next != "" {
+			// A whole walk whose page count the last link tells: the
+			// other pages are fetched in parallel.
+			if urls := pageURLs(next, resp.Header.Get("Link")); urls != nil {
+				d.List = name
+				d.ListState = &listState{ETag: ls.ETag, Complete: ls.Complete, Resume: next, PendingETag: pending}
+				if err := rc.apply(d); err != nil {
+					return err
+				}
+				return rc.walkParallel(ctx, name, accept, urls, pending, page)
+			}
+		}
 		d.List = name
 		if next == "" {
 			d.ListState = &listState{ETag: pending, Complete: true}
@@ -207,6 +223,76 @@ func (rc *repoCollector) walk(ctx context.Context, name, first, accept string, p
 		u, etag = next, ""
 	}
 	return nil
+}
+
+// pageWindow is how many pages of one listing are fetched at once before
+// they are checkpointed together (a killed run fetches them again).
+const pageWindow = 16
+
+// walkParallel fetches the pages of a whole walk, urls in order, a window
+// at a time in parallel (the client bounds the requests in flight), and
+// applies each window in page order.
+func (rc *repoCollector) walkParallel(ctx context.Context, name, accept string, urls []string, pending string, page pageFunc) error {
+	for start := 0; start < len(urls); start += pageWindow {
+		win := urls[start:min(start+pageWindow, len(urls))]
+		deltas := make([]*delta, len(win))
+		g, gctx := errgroup.WithContext(ctx)
+		for i, u := range win {
+			g.Go(func() error {
+				resp, err := rc.get(gctx, ghapi.Request{Path: u, Accept: accept})
+				if err != nil {
+					return fmt.Errorf("list %s of %s: %w", name, rc.repo, err)
+				}
+				d, _, err := page(resp.Body, false)
+				if err != nil {
+					return fmt.Errorf("list %s of %s: decode %s: %w", name, rc.repo, u, err)
+				}
+				deltas[i] = d
+				return nil
+			})
+		}
+		if err := g.Wait(); err != nil {
+			return err
+		}
+		for i, d := range deltas {
+			d.List = name
+			if start+i == len(urls)-1 {
+				d.ListState = &listState{ETag: pending, Complete: true}
+			} else {
+				d.ListState = &listState{Resume: urls[start+i+1], PendingETag: pending}
+			}
+			if err := rc.apply(d); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// pageURLs returns the URLs of the pages from next to the last one the Link
+// header names, when both carry a page number (GitHub's numbered
+// pagination); nil otherwise.
+func pageURLs(next, link string) []string {
+	last := ghapi.LinkRel(link, "last")
+	nu, err1 := url.Parse(next)
+	lu, err2 := url.Parse(last)
+	if last == "" || err1 != nil || err2 != nil {
+		return nil
+	}
+	from, err1 := strconv.Atoi(nu.Query().Get("page"))
+	to, err2 := strconv.Atoi(lu.Query().Get("page"))
+	if err1 != nil || err2 != nil || from < 1 || to < from || to-from > 100_000 {
+		return nil
+	}
+	var out []string
+	for p := from; p <= to; p++ {
+		q := nu.Query()
+		q.Set("page", strconv.Itoa(p))
+		u := *nu
+		u.RawQuery = q.Encode()
+		out = append(out, u.String())
+	}
+	return out
 }
 
 func (rc *repoCollector) issuesPage(body []byte, incremental bool) (*delta, bool, error) {

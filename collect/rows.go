@@ -35,7 +35,7 @@ func (t *tables) counts() map[string]int64 {
 }
 
 // coAuthorRe matches a Co-authored-by trailer, tolerant of case and spacing.
-var coAuthorRe = regexp.MustCompile(`(?im)^[ \t]*co-authored-by[ \t]*:[ \t]*(.*?)[ \t]*<[ \t]*([^<>]*?)[ \t]*>[ \t]*$`)
+var coAuthorRe = regexp.MustCompile(`(?im)^[ \t]*co-authored-by[ \t]*:[ \t]*(.*?)[ \t]*<[ \t]*([^<>\r\n]*?)[ \t]*>[ \t]*$`)
 
 // coAuthors parses the Co-authored-by trailers of a commit message.
 func coAuthors(msg string) (names, emails []string) {
@@ -271,7 +271,7 @@ func (t *tables) addRepo(community, repo string, s *repoState, failure string, n
 	}
 
 	if s.AC != nil && s.AC.Exists {
-		first := acFirstListed(s.AC)
+		first := acFirstListed(s)
 		people := slices.Clone(s.AC.People)
 		slices.SortStableFunc(people, func(a, b acEntry) int { return cmp.Compare(strings.ToLower(a.Login), strings.ToLower(b.Login)) })
 		for _, p := range people {

@@ -79,8 +79,18 @@ type acState struct {
 	Exists  bool                 `json:"exists"`
 	People  []acEntry            `json:"people,omitempty"`
 	History map[string]*acCommit `json:"history,omitempty"` // sha ->
-	// Versions caches the logins listed in the file at older commits.
-	Versions map[string][]string `json:"versions,omitempty"`
+	// Read holds the older versions read, by the default-branch commit
+	// they were read at.
+	Read map[string]*acReadVersion `json:"read_versions,omitempty"`
+	// Dated: the people listed now are dated exactly from History, Read
+	// and the commits (no version is missing).
+	Dated bool `json:"dated,omitempty"`
+}
+
+// acReadVersion is one older version of .all-contributorsrc.
+type acReadVersion struct {
+	Logins     []string `json:"logins,omitempty"` // lowercased
+	Unreadable bool     `json:"unreadable,omitempty"`
 }
 
 type acEntry struct {
@@ -141,7 +151,8 @@ type delta struct {
 	Events         []*apiIssueEvent      `json:"events,omitempty"`
 	AC             *acState              `json:"all_contributors,omitempty"`
 	ACHistory      []*acCommit           `json:"all_contributors_history,omitempty"`
-	ACVersions     map[string][]string   `json:"all_contributors_versions,omitempty"`
+	ACVersions     map[string]*acReadVersion `json:"all_contributors_read,omitempty"`
+	ACDated        bool                      `json:"all_contributors_dated,omitempty"`
 	// KeepStars, when set, drops the stargazers not listed (a whole walk
 	// of the stargazers finished).
 	KeepStars []string `json:"keep_stars,omitempty"`
@@ -175,6 +186,10 @@ func (s *repoState) apply(d *delta) {
 		s.ReviewMarks[k] = v
 	}
 	for _, v := range d.Commits {
+		// A commit new to the state may land a change of the file.
+		if s.AC != nil && s.Commits[v.SHA] == nil {
+			s.AC.Dated = false
+		}
 		s.Commits[v.SHA] = v
 	}
 	for _, v := range d.Stars {
@@ -200,21 +215,36 @@ func (s *repoState) apply(d *delta) {
 		s.Events[v.ID] = v
 	}
 	if d.AC != nil {
-		h, v := map[string]*acCommit{}, map[string][]string{}
+		// A new version of the file keeps the history known, and must be
+		// dated again.
+		h, v := map[string]*acCommit{}, map[string]*acReadVersion{}
 		if s.AC != nil && d.AC.Exists {
-			h, v = s.AC.History, s.AC.Versions
+			h, v = s.AC.History, s.AC.Read
 		}
 		s.AC = d.AC
-		s.AC.History, s.AC.Versions = h, v
+		s.AC.History, s.AC.Read, s.AC.Dated = h, v, false
 	}
 	if s.AC != nil {
+		if s.AC.History == nil {
+			s.AC.History = map[string]*acCommit{}
+		}
+		if s.AC.Read == nil {
+			s.AC.Read = map[string]*acReadVersion{}
+		}
 		for _, c := range d.ACHistory {
+			if s.AC.History[c.SHA] == nil {
+				s.AC.Dated = false
+			}
 			s.AC.History[c.SHA] = c
 		}
 		for k, v := range d.ACVersions {
-			s.AC.Versions[k] = v
+			s.AC.Read[k] = v
+		}
+		if d.ACDated {
+			s.AC.Dated = true
 		}
 	}
+
 	if d.Complete {
 		s.Complete = true
 	}
@@ -316,15 +346,23 @@ func fillMaps(s *repoState) {
 }
 
 // journal is the journal file of one repository, created at the first
-// change (a run that changes nothing writes nothing).
+// change (a run that changes nothing writes nothing). Each append returns
+// once its line is synced to disk; appends made while a sync runs share
+// the next one (group commit), so parallel pages do not queue on fsync.
 type journal struct {
-	mu   sync.Mutex
-	path string
-	f    *os.File
+	mu      sync.Mutex
+	synced  *sync.Cond // signalled when a sync ends
+	path    string
+	f       *os.File
+	written int64 // bytes written
+	durable int64 // bytes synced
+	syncing bool
 }
 
 func (st *stateStore) journal(repo string) *journal {
-	return &journal{path: filepath.Join(st.dir, stateKey(repo)+".journal")}
+	j := &journal{path: filepath.Join(st.dir, stateKey(repo)+".journal")}
+	j.synced = sync.NewCond(&j.mu)
+	return j
 }
 
 func (j *journal) append(d *delta) error {
@@ -348,12 +386,34 @@ func (j *journal) append(d *delta) error {
 	if _, err := j.f.Write(b); err != nil {
 		return fmt.Errorf("write journal: %w", err)
 	}
-	return j.f.Sync()
+	j.written += int64(len(b))
+	mine := j.written
+	for j.durable < mine {
+		if j.syncing {
+			j.synced.Wait()
+			continue
+		}
+		j.syncing = true
+		target, f := j.written, j.f
+		j.mu.Unlock()
+		err := f.Sync()
+		j.mu.Lock()
+		j.syncing = false
+		j.synced.Broadcast()
+		if err != nil {
+			return fmt.Errorf("sync journal: %w", err)
+		}
+		j.durable = max(j.durable, target)
+	}
+	return nil
 }
 
 func (j *journal) close() error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	for j.syncing {
+		j.synced.Wait()
+	}
 	if j.f == nil {
 		return nil
 	}

@@ -4,11 +4,24 @@
 //	communities:
 //	  - name: The Turing Way
 //	    repos: [the-turing-way/the-turing-way]
+//	  - name: BigScience
+//	    repos: ["org:bigscience-workshop"] # every public repository of an organisation
+//	    exclude: [bigscience-workshop/old-*] # owner/name or glob, for org: entries
+//	    include_forks: false                  # default false
+//	    include_archived: false               # default false
 //	model:             # optional: the journey model's thresholds
 //	  sustained_months: 3
 //	bots:              # optional: accounts to add to, or rescue from, the bot list
 //	  include: [some-ci-account, "*-automation"]
 //	  exclude: [a-human-with-bot-in-name]
+//	identities:        # optional: who is who, beyond what GitHub links
+//	  mailmap: .mailmap  # git's format; relative to this file
+//	  aliases:
+//	    - login: alice
+//	      also: [alice-work, alice@uni.example]
+//	privacy:           # optional
+//	  pseudonymize: true # needs JOURNEYS_PSEUDONYM_KEY
+//	  exclude: [bob, carol@example.org] # people left out
 //
 // Every mistake is reported with the file, the line and the key, as a
 // *Error.
@@ -21,6 +34,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -35,15 +49,27 @@ type Config struct {
 	Communities []Community
 	// Model overrides the journey model's defaults; a nil field keeps the
 	// default.
-	Model Model
-	Bots  Bots
+	Model      Model
+	Bots       Bots
+	Identities Identities
+	Privacy    Privacy
 }
 
 // A Community is a named group of repositories whose people share one
 // journey.
 type Community struct {
-	Name  string
-	Repos []string // "owner/name"
+	Name string
+	// Repos holds "owner/name" entries and "org:NAME" entries (every
+	// public repository of organisation NAME, expanded at collection
+	// time), in the order written.
+	Repos []string
+	// Exclude lists repositories ("owner/name" or a path.Match glob such
+	// as "org/old-*", case-insensitive) left out of the org: expansions.
+	Exclude []string
+	// IncludeForks and IncludeArchived keep forks and archived
+	// repositories in the org: expansions (default: left out).
+	IncludeForks    bool
+	IncludeArchived bool
 }
 
 // Model holds the model thresholds set in the config. Nil means "default".
@@ -63,6 +89,31 @@ type Model struct {
 // the built-in rules would flag.
 type Bots struct {
 	Include []string
+	Exclude []string
+}
+
+// Identities says who is who beyond what GitHub links.
+type Identities struct {
+	// Mailmap is the path of a .mailmap file (git's format), relative to
+	// the working folder: a relative path in the file is taken relative
+	// to the configuration file's folder. "" means none.
+	Mailmap string
+	// Aliases say that several logins or emails are one person.
+	Aliases []Alias
+}
+
+// An Alias says that the logins and emails in Also are Login's.
+type Alias struct {
+	Login string
+	Also  []string
+}
+
+// Privacy says how people's data is published.
+type Privacy struct {
+	// Pseudonymize replaces every login by a keyed pseudonym and drops
+	// names, emails and free text from the output.
+	Pseudonymize bool
+	// Exclude lists people (logins or emails) who asked to be left out.
 	Exclude []string
 }
 
@@ -173,7 +224,7 @@ func (p *parser) root(doc *yaml.Node, cfg *Config) error {
 		n = n.Content[0]
 	}
 	var communities *yaml.Node
-	err := p.fields(n, "", []string{"communities", "model", "bots"}, func(key string, k, v *yaml.Node) error {
+	err := p.fields(n, "", []string{"communities", "model", "bots", "identities", "privacy"}, func(key string, k, v *yaml.Node) error {
 		switch key {
 		case "communities":
 			communities = k
@@ -182,6 +233,10 @@ func (p *parser) root(doc *yaml.Node, cfg *Config) error {
 			return p.model(v, &cfg.Model)
 		case "bots":
 			return p.bots(v, &cfg.Bots)
+		case "identities":
+			return p.identities(v, &cfg.Identities)
+		case "privacy":
+			return p.privacy(v, &cfg.Privacy)
 		}
 		return nil
 	})
@@ -197,6 +252,13 @@ func (p *parser) root(doc *yaml.Node, cfg *Config) error {
 // repoPattern is GitHub's rule for owner and repository names.
 var repoPattern = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$`)
 
+// orgPattern is GitHub's rule for an organisation login, after "org:".
+var orgPattern = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$`)
+
+// OrgPrefix marks a repos entry that stands for every public repository of
+// an organisation: "org:NAME".
+const OrgPrefix = "org:"
+
 func (p *parser) communities(n *yaml.Node, cfg *Config) error {
 	if n.Kind != yaml.SequenceNode {
 		return p.errorf(n, "communities", "want a list of communities, got %s", kindName(n))
@@ -207,7 +269,7 @@ func (p *parser) communities(n *yaml.Node, cfg *Config) error {
 		where := fmt.Sprintf("communities[%d]", i)
 		var c Community
 		var nameNode, reposNode *yaml.Node
-		err := p.fields(item, where, []string{"name", "repos"}, func(key string, k, v *yaml.Node) error {
+		err := p.fields(item, where, []string{"name", "repos", "exclude", "include_forks", "include_archived"}, func(key string, k, v *yaml.Node) error {
 			switch key {
 			case "name":
 				nameNode = v
@@ -222,14 +284,39 @@ func (p *parser) communities(n *yaml.Node, cfg *Config) error {
 				}
 				for j, r := range v.Content {
 					key := fmt.Sprintf("%s.repos[%d]", where, j)
-					if r.Kind != yaml.ScalarNode || !repoPattern.MatchString(r.Value) {
-						return p.errorf(r, key, "%q is not a repository of the form owner/name", r.Value)
+					if org, isOrg := strings.CutPrefix(r.Value, OrgPrefix); isOrg && r.Kind == yaml.ScalarNode {
+						if !orgPattern.MatchString(org) {
+							return p.errorf(r, key, "%q is not an organisation of the form org:NAME", r.Value)
+						}
+					} else if r.Kind != yaml.ScalarNode || !repoPattern.MatchString(r.Value) {
+						return p.errorf(r, key, "%q is not a repository of the form owner/name (or org:NAME for a whole organisation)", r.Value)
 					}
 					if other, dup := repos[strings.ToLower(r.Value)]; dup {
 						return p.errorf(r, key, "%s is listed twice (also in %s)", r.Value, other)
 					}
 					repos[strings.ToLower(r.Value)] = where
 					c.Repos = append(c.Repos, r.Value)
+				}
+			case "exclude":
+				list, err := p.strings(v, where+".exclude")
+				if err != nil {
+					return err
+				}
+				for j, pat := range list {
+					if _, err := path.Match(pat, ""); err != nil || strings.Count(pat, "/") != 1 {
+						return p.errorf(v.Content[j], fmt.Sprintf("%s.exclude[%d]", where, j), "%q is not owner/name or a glob such as owner/prefix-*", pat)
+					}
+				}
+				c.Exclude = list
+			case "include_forks", "include_archived":
+				var b bool
+				if v.Kind != yaml.ScalarNode || v.Decode(&b) != nil {
+					return p.errorf(v, where+"."+key, "want true or false, got %s", kindName(v))
+				}
+				if key == "include_forks" {
+					c.IncludeForks = b
+				} else {
+					c.IncludeArchived = b
 				}
 			}
 			return nil
@@ -301,6 +388,137 @@ func (p *parser) bots(n *yaml.Node, b *Bots) error {
 			b.Include = list
 		} else {
 			b.Exclude = list
+		}
+		return nil
+	})
+}
+
+// loginPattern accepts GitHub logins, including older ones with
+// underscores, and GitHub Apps' "[bot]" accounts.
+var loginPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,38}(\[bot\])?$`)
+
+// emailPattern is a loose check: something@something, no spaces or <>.
+var emailPattern = regexp.MustCompile(`^[^@\s<>]+@[^@\s<>]+$`)
+
+func (p *parser) identities(n *yaml.Node, id *Identities) error {
+	return p.fields(n, "identities", []string{"mailmap", "aliases"}, func(key string, k, v *yaml.Node) error {
+		switch key {
+		case "mailmap":
+			if v.Kind != yaml.ScalarNode || v.Tag == "!!null" || strings.TrimSpace(v.Value) == "" {
+				return p.errorf(v, "identities.mailmap", "want the path of a .mailmap file, got %s", kindName(v))
+			}
+			file := strings.TrimSpace(v.Value)
+			if !filepath.IsAbs(file) && p.file != "" {
+				file = filepath.Join(filepath.Dir(p.file), file)
+			}
+			st, err := os.Stat(file)
+			if err != nil {
+				return p.errorf(v, "identities.mailmap", "cannot read %s: %v", file, errors.Unwrap(err))
+			}
+			if st.IsDir() {
+				return p.errorf(v, "identities.mailmap", "%s is a folder, not a .mailmap file", file)
+			}
+			id.Mailmap = file
+		case "aliases":
+			return p.aliases(v, &id.Aliases)
+		}
+		return nil
+	})
+}
+
+func (p *parser) aliases(n *yaml.Node, out *[]Alias) error {
+	if n.Kind != yaml.SequenceNode {
+		return p.errorf(n, "identities.aliases", "want a list of {login, also}, got %s", kindName(n))
+	}
+	owners := map[string]string{} // lower-case login -> where
+	taken := map[string]string{}  // lower-case alias -> where
+	for i, item := range n.Content {
+		where := fmt.Sprintf("identities.aliases[%d]", i)
+		var a Alias
+		var loginNode, alsoNode *yaml.Node
+		err := p.fields(item, where, []string{"login", "also"}, func(key string, k, v *yaml.Node) error {
+			switch key {
+			case "login":
+				loginNode = v
+				if v.Kind != yaml.ScalarNode || !loginPattern.MatchString(strings.TrimSpace(v.Value)) {
+					return p.errorf(v, where+".login", "%s is not a GitHub login", kindName(v))
+				}
+				a.Login = strings.TrimSpace(v.Value)
+			case "also":
+				alsoNode = v
+				list, err := p.strings(v, where+".also")
+				if err != nil {
+					return err
+				}
+				for j, x := range list {
+					if !loginPattern.MatchString(x) && !emailPattern.MatchString(x) {
+						return p.errorf(v.Content[j], fmt.Sprintf("%s.also[%d]", where, j), "%q is neither a GitHub login nor an email", x)
+					}
+				}
+				a.Also = list
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if a.Login == "" {
+			return p.errorf(item, where+".login", "an alias needs the login of the person")
+		}
+		if len(a.Also) == 0 {
+			at := alsoNode
+			if at == nil {
+				at = item
+			}
+			return p.errorf(at, where+".also", "list the other logins or emails of %s", a.Login)
+		}
+		lower := strings.ToLower(a.Login)
+		if other, dup := owners[lower]; dup {
+			return p.errorf(loginNode, where+".login", "%s has aliases twice (also %s): merge the two entries", a.Login, other)
+		}
+		if other, dup := taken[lower]; dup {
+			return p.errorf(loginNode, where+".login", "%s is already an alias in %s", a.Login, other)
+		}
+		owners[lower] = where
+		for j, x := range a.Also {
+			key := fmt.Sprintf("%s.also[%d]", where, j)
+			lx := strings.ToLower(x)
+			if lx == lower {
+				return p.errorf(alsoNode.Content[j], key, "%s is the login itself", x)
+			}
+			if other, dup := owners[lx]; dup {
+				return p.errorf(alsoNode.Content[j], key, "%s has aliases of its own (%s)", x, other)
+			}
+			if other, dup := taken[lx]; dup {
+				return p.errorf(alsoNode.Content[j], key, "%s is given twice (also in %s)", x, other)
+			}
+			taken[lx] = where
+		}
+		*out = append(*out, a)
+	}
+	return nil
+}
+
+func (p *parser) privacy(n *yaml.Node, pr *Privacy) error {
+	return p.fields(n, "privacy", []string{"pseudonymize", "exclude"}, func(key string, k, v *yaml.Node) error {
+		switch key {
+		case "pseudonymize":
+			var b bool
+			if v.Kind != yaml.ScalarNode || v.Tag != "!!bool" || v.Decode(&b) != nil {
+				return p.errorf(v, "privacy.pseudonymize", "want true or false, got %s", kindName(v))
+			}
+			pr.Pseudonymize = b
+		case "exclude":
+			list, err := p.strings(v, "privacy.exclude")
+			if err != nil {
+				return err
+			}
+			for i, x := range list {
+				if !loginPattern.MatchString(x) && !emailPattern.MatchString(x) {
+					return p.errorf(v.Content[i], fmt.Sprintf("privacy.exclude[%d]", i), "%q is neither a GitHub login nor an email", x)
+				}
+			}
+			pr.Exclude = list
 		}
 		return nil
 	})

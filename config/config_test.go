@@ -2,6 +2,9 @@ package config_test
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -62,6 +65,24 @@ func TestParseErrorsNameFileLineAndKey(t *testing.T) {
 		{"bad YAML", "communities:\n\t- name: A\n", 2, "", "invalid YAML"},
 		{"communities not a list", "communities: yes\n", 1, "communities", "want a list"},
 		{"empty file", "", 0, "", "empty"},
+		{"unknown identities key", "communities:\n  - name: A\n    repos: [a/b]\nidentities:\n  mailmaps: x\n", 5, "identities.mailmaps", "unknown key"},
+		{"missing mailmap file", "communities:\n  - name: A\n    repos: [a/b]\nidentities:\n  mailmap: no-such.mailmap\n", 5, "identities.mailmap", "cannot read"},
+		{"empty mailmap", "communities:\n  - name: A\n    repos: [a/b]\nidentities:\n  mailmap: \"\"\n", 5, "identities.mailmap", "path of a .mailmap"},
+		{"aliases not a list", "communities:\n  - name: A\n    repos: [a/b]\nidentities:\n  aliases: {login: a}\n", 5, "identities.aliases", "want a list"},
+		{"alias without login", "communities:\n  - name: A\n    repos: [a/b]\nidentities:\n  aliases:\n    - also: [b]\n", 6, "identities.aliases[0].login", "needs the login"},
+		{"alias bad login", "communities:\n  - name: A\n    repos: [a/b]\nidentities:\n  aliases:\n    - login: \"a b\"\n      also: [b]\n", 6, "identities.aliases[0].login", "not a GitHub login"},
+		{"alias without also", "communities:\n  - name: A\n    repos: [a/b]\nidentities:\n  aliases:\n    - login: alice\n", 6, "identities.aliases[0].also", "list the other logins"},
+		{"alias bad also", "communities:\n  - name: A\n    repos: [a/b]\nidentities:\n  aliases:\n    - login: alice\n      also: [alice-work, \"not an email\"]\n", 7, "identities.aliases[0].also[1]", "neither a GitHub login nor an email"},
+		{"alias of itself", "communities:\n  - name: A\n    repos: [a/b]\nidentities:\n  aliases:\n    - login: alice\n      also: [ALICE]\n", 7, "identities.aliases[0].also[0]", "the login itself"},
+		{"alias given twice", "communities:\n  - name: A\n    repos: [a/b]\nidentities:\n  aliases:\n    - login: alice\n      also: [a@x.org]\n    - login: bob\n      also: [b2, A@X.org]\n", 9, "identities.aliases[1].also[1]", "given twice"},
+		{"alias login twice", "communities:\n  - name: A\n    repos: [a/b]\nidentities:\n  aliases:\n    - login: alice\n      also: [a2]\n    - login: Alice\n      also: [a3]\n", 8, "identities.aliases[1].login", "aliases twice"},
+		{"alias chain", "communities:\n  - name: A\n    repos: [a/b]\nidentities:\n  aliases:\n    - login: alice\n      also: [bob]\n    - login: bob\n      also: [b2]\n", 8, "identities.aliases[1].login", "already an alias"},
+		{"alias of an owner", "communities:\n  - name: A\n    repos: [a/b]\nidentities:\n  aliases:\n    - login: alice\n      also: [a2]\n    - login: bob\n      also: [alice]\n", 9, "identities.aliases[1].also[0]", "aliases of its own"},
+		{"pseudonymize not a bool", "communities:\n  - name: A\n    repos: [a/b]\nprivacy:\n  pseudonymize: yes please\n", 5, "privacy.pseudonymize", "true or false"},
+		{"pseudonymize quoted", "communities:\n  - name: A\n    repos: [a/b]\nprivacy:\n  pseudonymize: \"true\"\n", 5, "privacy.pseudonymize", "true or false"},
+		{"exclude not a list", "communities:\n  - name: A\n    repos: [a/b]\nprivacy:\n  exclude: bob\n", 5, "privacy.exclude", "want a list"},
+		{"exclude bad entry", "communities:\n  - name: A\n    repos: [a/b]\nprivacy:\n  exclude:\n    - bob\n    - \"Bob Smith\"\n", 7, "privacy.exclude[1]", "neither a GitHub login nor an email"},
+		{"unknown privacy key", "communities:\n  - name: A\n    repos: [a/b]\nprivacy:\n  salt: x\n", 5, "privacy.salt", "unknown key"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -78,6 +99,49 @@ func TestParseErrorsNameFileLineAndKey(t *testing.T) {
 				t.Errorf("error %q does not start with the file name", err)
 			}
 		})
+	}
+}
+
+// The identities and privacy sections: the mailmap path is taken relative
+// to the configuration file.
+func TestParseIdentitiesAndPrivacy(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "team.mailmap"), []byte("Ana <ana@example.org>\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src := `communities:
+  - name: A
+    repos: [a/b]
+identities:
+  mailmap: team.mailmap
+  aliases:
+    - login: alice
+      also: [alice-work, alice@uni.example]
+    - login: bob
+      also: [bob_old]
+privacy:
+  pseudonymize: true
+  exclude: [carol, dan@example.org, "some-app[bot]"]
+`
+	cfgPath := filepath.Join(dir, "journeys.yml")
+	cfg, err := config.Parse(strings.NewReader(src), cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Identities.Mailmap != filepath.Join(dir, "team.mailmap") {
+		t.Errorf("mailmap = %q, want it beside the config", cfg.Identities.Mailmap)
+	}
+	want := []config.Alias{{Login: "alice", Also: []string{"alice-work", "alice@uni.example"}}, {Login: "bob", Also: []string{"bob_old"}}}
+	if !reflect.DeepEqual(cfg.Identities.Aliases, want) {
+		t.Errorf("aliases = %+v, want %+v", cfg.Identities.Aliases, want)
+	}
+	if !cfg.Privacy.Pseudonymize || strings.Join(cfg.Privacy.Exclude, ",") != "carol,dan@example.org,some-app[bot]" {
+		t.Errorf("privacy = %+v", cfg.Privacy)
+	}
+	// Without the section, nothing is pseudonymised.
+	cfg, err = config.Parse(strings.NewReader("communities:\n  - name: A\n    repos: [a/b]\n"), cfgPath)
+	if err != nil || cfg.Privacy.Pseudonymize || cfg.Identities.Mailmap != "" {
+		t.Errorf("defaults: %+v, %v", cfg, err)
 	}
 }
 

@@ -109,6 +109,10 @@ func TestDemoMatchesIndependentFigures(t *testing.T) {
 		}
 	}
 
+	if wrongDates > 0 {
+		t.Errorf("%d of %d recognitions have a first-listed date other than the default branch's history gives", wrongDates, len(recs))
+	}
+
 	events := readTable[collect.Event](t, out, "events")
 	mergers := map[string]bool{}
 	for _, e := range events {

@@ -33,6 +33,13 @@ type pipelineFlags struct {
 	maxRequests int
 	maxWait     time.Duration
 	dryRun      bool
+	shard       string // collect --shard K/N
+	orgRepos    string // --org-repos FILE: a pinned orgs.json
+	layout      string // --layout flat|partitioned
+	// deferLayout: run lays out the partitioned tables once, after analyze
+	deferLayout bool
+
+	priv privacyFlags // --pseudonymize, --exclude-file and what the config adds
 
 	// set by demo: extra notes for the report on what the source lacks,
 	// and the token of its local API (instead of the environment's)
@@ -51,6 +58,7 @@ func (f *pipelineFlags) addCollect(cmd *cobra.Command) {
 	cmd.Flags().IntVar(&f.concurrency, "concurrency", 8, "requests in flight at once (1 to 100)")
 	cmd.Flags().IntVar(&f.maxRequests, "max-requests", 0, "stop after this many requests that count against the quota, saving the checkpoint (0: no cap)")
 	cmd.Flags().DurationVar(&f.maxWait, "max-wait", -1, "longest wait for the rate limit to reset before saving the checkpoint and exiting with status 75 (default: wait as long as needed)")
+	cmd.Flags().StringVar(&f.orgRepos, "org-repos", "", "expand the config's org: entries from this orgs.json (written by an earlier collection) instead of listing the organisations again; shards given the same file collect exactly the same repositories")
 }
 
 func (f *pipelineFlags) addAsOf(cmd *cobra.Command) {
@@ -69,6 +77,9 @@ func (f *pipelineFlags) load() (*config.Config, error) {
 			return nil, err
 		}
 		return nil, &usageError{err}
+	}
+	if err := f.preparePrivacy(cfg); err != nil {
+		return nil, err
 	}
 	return cfg, nil
 }
@@ -130,8 +141,10 @@ one, GitHub allows 60 requests an hour.`,
 		},
 	}
 	f.addCommon(cmd)
+	f.addPrivacy(cmd)
 	f.addCollect(cmd)
 	f.addAsOf(cmd)
+	f.addLayout(cmd)
 	return cmd
 }
 
@@ -155,8 +168,11 @@ run would cost.`,
 		},
 	}
 	f.addCommon(cmd)
+	f.addPrivacy(cmd)
 	f.addCollect(cmd)
 	cmd.Flags().BoolVar(&f.dryRun, "dry-run", false, "estimate each repository's request cost and the quota left; collect nothing")
+	cmd.Flags().StringVar(&f.shard, "shard", "", "collect only shard K of N (K/N, 1 <= K <= N): the repositories whose stable name hash falls in it; combine the N outputs with 'journeys merge'")
+	f.addLayout(cmd)
 	return cmd
 }
 
@@ -179,7 +195,9 @@ collecting again.`,
 		},
 	}
 	f.addCommon(cmd)
+	f.addPrivacy(cmd)
 	f.addAsOf(cmd)
+	f.addLayout(cmd)
 	return cmd
 }
 
@@ -197,6 +215,7 @@ func newReportCmd(g *globals) *cobra.Command {
 		},
 	}
 	f.addCommon(cmd)
+	f.addPrivacy(cmd)
 	return cmd
 }
 
@@ -210,6 +229,7 @@ func (g *globals) runAll(ctx context.Context, f *pipelineFlags) error {
 	if _, err := f.analysisDate(); err != nil {
 		return err
 	}
+	f.deferLayout = true
 	_, collectErr := g.collect(ctx, f, cfg)
 	if collectErr != nil && !errors.Is(collectErr, collect.ErrSomeReposFailed) {
 		return collectErr
@@ -232,13 +252,14 @@ func (g *globals) collect(ctx context.Context, f *pipelineFlags, cfg *config.Con
 	}
 	communities := make([]collect.Community, len(cfg.Communities))
 	for i, c := range cfg.Communities {
-		communities[i] = collect.Community{Name: c.Name, Repos: c.Repos}
+		communities[i] = collect.Community{Name: c.Name, Repos: c.Repos, Exclude: c.Exclude,
+			IncludeForks: c.IncludeForks, IncludeArchived: c.IncludeArchived}
 	}
 	opts := collect.Options{
 		APIURL:      f.resolveAPIURL(),
 		Token:       f.tokenOrEnv(),
-		Out:         f.out,
-		StateDir:    f.stateDir,
+		Out:         f.dataDir(),
+		StateDir:    f.collectStateDir(),
 		Concurrency: f.concurrency,
 		MaxRequests: f.maxRequests,
 		MaxWait:     f.maxWait,
@@ -246,10 +267,27 @@ func (g *globals) collect(ctx context.Context, f *pipelineFlags, cfg *config.Con
 		ToolVersion: toolVersion(),
 		Logger:      g.logger,
 	}
+	if err := f.scaleOut(&opts); err != nil {
+		return nil, err
+	}
 	if !g.quiet {
 		opts.Progress = g.stderr
 	}
+	if err := g.moveStateOut(f); err != nil {
+		return nil, err
+	}
 	m, err := collect.Run(ctx, communities, opts)
+	if err == nil || (m != nil && errors.Is(err, collect.ErrSomeReposFailed)) {
+		if perr := g.afterCollect(ctx, f); perr != nil {
+			return m, perr
+		}
+	}
+	if err != nil && (m == nil || f.dryRun || !errors.Is(err, collect.ErrSomeReposFailed)) {
+		return m, fmt.Errorf("collect: %w", err)
+	}
+	if lerr := g.layOut(ctx, f, time.Time{}); lerr != nil {
+		return m, lerr
+	}
 	if err != nil {
 		return m, fmt.Errorf("collect: %w", err)
 	}
@@ -264,19 +302,31 @@ func (g *globals) analyze(ctx context.Context, f *pipelineFlags, cfg *config.Con
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(filepath.Join(f.out, "events.parquet")); err != nil {
+	if _, err := os.Stat(filepath.Join(f.dataDir(), "events.parquet")); err != nil {
 		return fmt.Errorf("analyze: no collected activity in %s (events.parquet is missing): run 'journeys collect --config %s --out %s' first", f.out, f.configPath, f.out)
 	}
 	opts := analyze.Options{
 		AsOf:        asOf,
 		Model:       modelFromConfig(cfg.Model),
 		Bots:        analyze.BotRules{Include: cfg.Bots.Include, Exclude: cfg.Bots.Exclude},
+		Identities:  f.priv.identities,
+		Exclude:     f.priv.exclude.Entries(),
 		ToolVersion: toolVersion(),
 		Logger:      g.logger,
 	}
-	m, err := analyze.Run(ctx, f.out, opts)
+	if err := g.beforeAnalyze(ctx, f); err != nil {
+		return err
+	}
+	m, err := analyze.Run(ctx, f.dataDir(), opts)
 	if err != nil {
 		return fmt.Errorf("analyze: %w", err)
+	}
+	if err := g.publish(ctx, f); err != nil {
+		return err
+	}
+	f.deferLayout = false
+	if err := g.layOut(ctx, f, asOf); err != nil {
+		return err
 	}
 	g.logger.Info("analyzed", "as_of", asOf.Format("2006-01-02"), "events", m.EventsRead, "bots", m.Bots, "unresolved_commits", m.UnresolvedCommits)
 	return nil
@@ -284,10 +334,11 @@ func (g *globals) analyze(ctx context.Context, f *pipelineFlags, cfg *config.Con
 
 func (g *globals) report(ctx context.Context, f *pipelineFlags) error {
 	opts := report.Options{
-		ConfigPath:  f.configPath,
-		ToolVersion: toolVersion(),
-		Logger:      g.logger,
-		Notes:       f.notes,
+		ConfigPath:    f.reportConfigName(),
+		ToolVersion:   toolVersion(),
+		Logger:        g.logger,
+		Notes:         f.notes,
+		Pseudonymized: f.priv.pseudonymize,
 	}
 	s, err := report.Run(ctx, f.out, opts)
 	if err != nil {

@@ -484,18 +484,20 @@ func (c *Client) waitBeforeSend(ctx context.Context) error {
 // documented minimum), or until X-RateLimit-Reset when that is sooner known.
 func secondaryWait(h http.Header, msg string) (time.Duration, bool) {
 	if ra := h.Get("Retry-After"); ra != "" {
+		// Capped at an hour (the quota window): a larger value would
+		// overflow, or stall a scheduled run for days.
 		if s, err := strconv.Atoi(strings.TrimSpace(ra)); err == nil && s >= 0 {
-			return time.Duration(s) * time.Second, true
+			return time.Duration(min(s, 3600)) * time.Second, true
 		}
 		if t, err := http.ParseTime(ra); err == nil {
-			return max(time.Until(t), 0), true
+			return min(max(time.Until(t), 0), time.Hour), true
 		}
 	}
 	lm := strings.ToLower(msg)
 	if strings.Contains(lm, "secondary rate limit") || strings.Contains(lm, "abuse") {
 		if h.Get("X-RateLimit-Remaining") == "0" {
 			if s, err := strconv.ParseInt(h.Get("X-RateLimit-Reset"), 10, 64); err == nil {
-				return max(time.Until(time.Unix(s, 0)), 0) + time.Second, true
+				return min(max(time.Until(time.Unix(s, 0)), 0), time.Hour) + time.Second, true
 			}
 		}
 		return time.Minute, true

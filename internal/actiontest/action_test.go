@@ -684,7 +684,8 @@ var buildOnce sync.Mutex
 
 // runAction runs the action for real against the fake API at apiURL, as a
 // new runner would: it builds journeys from source in a fresh RUNNER_TEMP.
-func runAction(t *testing.T, cache *fakeCache, apiURL, runID string, inputs map[string]string) (*actionRun, *actionResult) {
+// With bin set, the build step is stood in for by that binary.
+func runAction(t *testing.T, cache *fakeCache, apiURL, runID, bin string, inputs map[string]string) (*actionRun, *actionResult) {
 	t.Helper()
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("go is not on PATH")
@@ -698,6 +699,9 @@ func runAction(t *testing.T, cache *fakeCache, apiURL, runID string, inputs map[
 		r.inputs[k] = v
 	}
 	writeConfig(t, r.workspace, r.inputs["config"], "example-org/project-1", "example-org/project-2")
+	if bin != "" {
+		r.fake["build"] = map[string]string{"bin": bin}
+	}
 	buildOnce.Lock() // one go build at a time
 	defer buildOnce.Unlock()
 	res := r.run()
@@ -713,7 +717,7 @@ func TestActionAgainstFakeGitHub(t *testing.T) {
 	cache := &fakeCache{dir: t.TempDir()}
 
 	// The first run collects everything.
-	r1, res1 := runAction(t, cache, ts.URL, "2001", nil)
+	r1, res1 := runAction(t, cache, ts.URL, "2001", "", nil)
 	if res1.failed || res1.outputs["status"] != "ok" {
 		t.Fatalf("first run: failed %v, status %q", res1.failed, res1.outputs["status"])
 	}
@@ -744,7 +748,7 @@ func TestActionAgainstFakeGitHub(t *testing.T) {
 
 	// A week later, on a new runner: the state comes from the cache and
 	// the run asks only for what changed, which is nothing here.
-	r2, res2 := runAction(t, cache, ts.URL, "2002", nil)
+	r2, res2 := runAction(t, cache, ts.URL, "2002", "", nil)
 	if res2.failed || res2.outputs["status"] != "ok" {
 		t.Fatalf("second run: failed %v, status %q", res2.failed, res2.outputs["status"])
 	}
@@ -772,22 +776,31 @@ func TestActionAgainstFakeGitHub(t *testing.T) {
 
 // TestQuotaRunsShort: when the quota runs out the step succeeds with a
 // warning and saves the checkpoint; the next runs, after the quota reset,
-// continue until the collection is complete. The fake's quota window is two
-// seconds, shorter than a run, so each run starts with a fresh quota, and the
-// collection (38 requests) needs several.
+// continue until the collection is complete. The fake's quota of 25 requests
+// lasts two seconds, less than a run takes, so each run starts with a fresh
+// quota as a weekly run does, and the collection (38 requests) needs more
+// than one.
 func TestQuotaRunsShort(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds journeys and runs the whole pipeline")
 	}
 	ts, srv := fakegithub.NewTestServer(t, community(), fakegithub.Options{
-		Tokens: []string{testToken}, Quota: 12, RateWindow: 2 * time.Second,
+		Tokens: []string{testToken}, Quota: 25, RateWindow: 2 * time.Second,
 	})
 	cache := &fakeCache{dir: t.TempDir()}
 	inputs := map[string]string{"args": "--max-wait 0s --concurrency 2"}
 
 	var statuses []string
-	for i := range 12 {
-		r, res := runAction(t, cache, ts.URL, fmt.Sprint(3001+i), inputs)
+	bin := "" // the first run builds journeys; the next ones reuse it
+	for i := range 10 {
+		r, res := runAction(t, cache, ts.URL, fmt.Sprint(3001+i), bin, inputs)
+		if bin == "" {
+			bin = filepath.Join(t.TempDir(), "journeys")
+			copyTree(t, filepath.Dir(res.steps["build"]["bin"]), filepath.Dir(bin))
+			if err := os.Chmod(bin, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
 		status := res.outputs["status"]
 		statuses = append(statuses, status)
 		if res.failed {
@@ -810,7 +823,7 @@ func TestQuotaRunsShort(t *testing.T) {
 	}
 	t.Logf("statuses: %v; requests counted %d, rate-limited answers %d", statuses, srv.Stats().Counted, srv.Stats().RateLimited)
 	if statuses[0] != "quota" {
-		t.Errorf("the first run was not stopped by the quota of 12 requests: %v", statuses)
+		t.Errorf("the first run was not stopped by the quota of 25 requests: %v", statuses)
 	}
 	if statuses[len(statuses)-1] != "ok" {
 		t.Errorf("the runs never completed the collection: %v", statuses)

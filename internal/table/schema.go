@@ -73,7 +73,13 @@ type layout struct {
 	typ     reflect.Type
 	columns []column
 	schema  *arrow.Schema
+	// writeSchema is schema with dictionary-encoded ("dict") string
+	// columns typed as dictionaries, which the writer builds itself.
+	writeSchema *arrow.Schema
 }
+
+// dictType is the Arrow type of a dictionary-encoded string column.
+var dictType = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
 
 // layoutOf returns the layout of struct type T.
 func layoutOf[T any]() (*layout, error) {
@@ -157,6 +163,14 @@ func layoutOf[T any]() (*layout, error) {
 		return nil, fmt.Errorf("table: %v has no parquet-tagged fields", typ)
 	}
 	l.schema = arrow.NewSchema(fields, nil)
+	writeFields := make([]arrow.Field, len(fields))
+	for i, f := range fields {
+		if l.columns[i].dict {
+			f.Type = dictType
+		}
+		writeFields[i] = f
+	}
+	l.writeSchema = arrow.NewSchema(writeFields, nil)
 	return l, nil
 }
 

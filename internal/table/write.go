@@ -24,8 +24,11 @@ type Writer[T any] struct {
 	tmp     *os.File
 	layout  *layout
 	fw      *pqarrow.FileWriter
-	builder *array.RecordBuilder
-	pending int
+	// builders holds one builder per column; nil for dictionary columns,
+	// which dicts build.
+	builders []array.Builder
+	dicts    []*dictBuilder
+	pending  int
 	rows    int64
 	err     error
 	closed  bool
@@ -50,6 +53,9 @@ func Create[T any](path string) (*Writer[T], error) {
 		parquet.WithDictionaryDefault(false),
 		parquet.WithRootRepetition(parquet.Repetitions.Required),
 		parquet.WithMaxRowGroupLength(BatchSize),
+		// One write batch per record: Arrow Go v15 mis-slices dictionary
+		// indices across write batches.
+		parquet.WithBatchSize(BatchSize),
 		parquet.WithCreatedBy("journeys"),
 	}
 	for _, c := range l.columns {
@@ -57,20 +63,29 @@ func Create[T any](path string) (*Writer[T], error) {
 			props = append(props, parquet.WithDictionaryFor(c.name, true))
 		}
 	}
-	fw, err := pqarrow.NewFileWriter(l.schema, tmp, parquet.NewWriterProperties(props...),
+	fw, err := pqarrow.NewFileWriter(l.writeSchema, tmp, parquet.NewWriterProperties(props...),
 		pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 	if err != nil {
 		tmp.Close()
 		os.Remove(tmp.Name())
 		return nil, fmt.Errorf("create %s: %w", path, err)
 	}
-	return &Writer[T]{
-		path:    path,
-		tmp:     tmp,
-		layout:  l,
-		fw:      fw,
-		builder: array.NewRecordBuilder(memory.DefaultAllocator, l.schema),
-	}, nil
+	w := &Writer[T]{
+		path:     path,
+		tmp:      tmp,
+		layout:   l,
+		fw:       fw,
+		builders: make([]array.Builder, len(l.columns)),
+		dicts:    make([]*dictBuilder, len(l.columns)),
+	}
+	for i, c := range l.columns {
+		if c.dict {
+			w.dicts[i] = newDictBuilder()
+		} else {
+			w.builders[i] = array.NewBuilder(memory.DefaultAllocator, c.field.Type)
+		}
+	}
+	return w, nil
 }
 
 // Write appends rows. After an error every later call returns it.
@@ -101,7 +116,7 @@ func (w *Writer[T]) flush() error {
 	if w.pending == 0 {
 		return nil
 	}
-	rec := w.builder.NewRecord()
+	rec := w.newRecord()
 	defer rec.Release()
 	w.pending = 0
 	if err := w.fw.Write(rec); err != nil {
@@ -118,13 +133,13 @@ func (w *Writer[T]) Close() error {
 		return w.err
 	}
 	w.closed = true
-	defer w.builder.Release()
+	defer w.release()
 	if w.err == nil {
 		w.flush()
 	}
 	if w.err == nil && w.rows == 0 {
 		// An empty table still needs one (empty) row group for some readers.
-		rec := w.builder.NewRecord()
+		rec := w.newRecord()
 		if err := w.fw.Write(rec); err != nil {
 			w.err = fmt.Errorf("write %s: %w", w.path, err)
 		}
@@ -150,7 +165,7 @@ func (w *Writer[T]) Abort() {
 		return
 	}
 	w.closed = true
-	w.builder.Release()
+	w.release()
 	w.fw.Close()
 	w.tmp.Close()
 	os.Remove(w.tmp.Name())
@@ -216,11 +231,87 @@ func WriteFileAtomic(path string, data []byte) error {
 	return commitFile(tmp.Name(), path)
 }
 
+// newRecord turns the buffered rows into a record and resets the builders.
+func (w *Writer[T]) newRecord() arrow.Record {
+	cols := make([]arrow.Array, len(w.layout.columns))
+	for i := range cols {
+		if d := w.dicts[i]; d != nil {
+			cols[i] = d.newArray()
+		} else {
+			cols[i] = w.builders[i].NewArray()
+		}
+	}
+	rec := array.NewRecord(w.layout.writeSchema, cols, int64(w.pending))
+	for _, c := range cols {
+		c.Release()
+	}
+	return rec
+}
+
+func (w *Writer[T]) release() {
+	for _, b := range w.builders {
+		if b != nil {
+			b.Release()
+		}
+	}
+}
+
+// A dictBuilder builds a dictionary-encoded string column: a Go map finds
+// each value's index, so that the Parquet encoder receives the dictionary
+// and indices ready-made instead of hashing every value itself (which costs
+// an allocation per value in Arrow Go v15).
+type dictBuilder struct {
+	index   map[string]int32
+	values  []string
+	indices *array.Int32Builder
+}
+
+func newDictBuilder() *dictBuilder {
+	return &dictBuilder{index: map[string]int32{}, indices: array.NewInt32Builder(memory.DefaultAllocator)}
+}
+
+func (d *dictBuilder) append(s string) {
+	k, ok := d.index[s]
+	if !ok {
+		k = int32(len(d.values))
+		d.index[s] = k
+		d.values = append(d.values, s)
+	}
+	d.indices.Append(k)
+}
+
+func (d *dictBuilder) appendNull() { d.indices.AppendNull() }
+
+// newArray returns the dictionary array of the values appended since the
+// last call, and starts a new dictionary.
+func (d *dictBuilder) newArray() arrow.Array {
+	vb := array.NewStringBuilder(memory.DefaultAllocator)
+	defer vb.Release()
+	vb.AppendValues(d.values, nil)
+	values := vb.NewArray()
+	defer values.Release()
+	indices := d.indices.NewArray()
+	defer indices.Release()
+	clear(d.index)
+	d.values = d.values[:0]
+	return array.NewDictionaryArray(dictType, indices, values)
+}
+
 func (w *Writer[T]) appendRow(base unsafe.Pointer) {
 	for i := range w.layout.columns {
 		c := &w.layout.columns[i]
 		p := fieldPtr(base, c)
-		b := w.builder.Field(i)
+		if d := w.dicts[i]; d != nil {
+			if c.kind == kString {
+				d.append(*(*string)(p))
+			} else if v := *(**string)(p); v != nil {
+				d.append(*v)
+			} else {
+				d.appendNull()
+			}
+			continue
+		}
+		b := w.builders[i]
 		switch c.kind {
 		case kString:
 			b.(*array.StringBuilder).Append(*(*string)(p))

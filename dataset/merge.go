@@ -1,0 +1,396 @@
+// Package dataset combines and lays out the output folders of journeys:
+// Merge joins the outputs of sharded collections into one folder, and
+// WritePartitioned writes a folder's tables a second time as Hive-partitioned
+// datasets (TABLE/community=…/repo=…/part-N.parquet) with a manifest.json.
+package dataset
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/journeys-dev/journeys/collect"
+	"github.com/journeys-dev/journeys/internal/table"
+)
+
+// MergeOptions configure Merge.
+type MergeOptions struct {
+	// Logger receives warnings; nil discards them.
+	Logger *slog.Logger
+	// Now stamps the rows of repositories whose shard is missing; zero
+	// means the current time.
+	Now time.Time
+}
+
+// ErrIncomplete: the merge was written, but some shards or repositories
+// are missing or failed; the merged collection.json names them.
+var ErrIncomplete = errors.New("merged collection is incomplete")
+
+// rawTable merges one table: read every input's rows, keep them in the
+// documented order, and write them to dir.
+type rawTable struct {
+	name  string
+	merge func(ctx context.Context, ins []string, extra []collect.Repo, dst string) (int64, error)
+}
+
+var rawTables = []rawTable{
+	{"repos", mergeSorted(func(r *collect.Repo) (string, string) { return r.Community, r.Repo })},
+	{"issues", mergeSorted(func(r *collect.Issue) (string, string) { return r.Community, r.Repo })},
+	{"pull_requests", mergeSorted(func(r *collect.PullRequest) (string, string) { return r.Community, r.Repo })},
+	{"comments", mergeSorted(func(r *collect.Comment) (string, string) { return r.Community, r.Repo })},
+	{"reviews", mergeSorted(func(r *collect.Review) (string, string) { return r.Community, r.Repo })},
+	{"commits", mergeSorted(func(r *collect.Commit) (string, string) { return r.Community, r.Repo })},
+	{"stargazers", mergeSorted(func(r *collect.Stargazer) (string, string) { return r.Community, r.Repo })},
+	{"forks", mergeSorted(func(r *collect.Fork) (string, string) { return r.Community, r.Repo })},
+	{"issue_events", mergeSorted(func(r *collect.IssueEvent) (string, string) { return r.Community, r.Repo })},
+	{"recognitions", mergeSorted(func(r *collect.Recognition) (string, string) { return r.Community, r.Repo })},
+	{"events", mergeSorted(func(r *collect.Event) (string, string) { return r.Community, r.Repo })},
+}
+
+// RawTables lists the tables collection writes (file name without
+// .parquet), in the order Merge writes them.
+func RawTables() []string {
+	out := make([]string, len(rawTables))
+	for i, t := range rawTables {
+		out[i] = t.name
+	}
+	return out
+}
+
+// mergeSorted returns a merger for a table whose rows carry a community
+// and a repository. Every repository comes whole from one input, already
+// in its documented order, so a stable sort by community and repository
+// gives the documented order of the whole table (events: community, repo,
+// occurred_at, kind, source_id) — the same rows, in the same order, as one
+// collection of all the repositories.
+func mergeSorted[T any](key func(*T) (string, string)) func(ctx context.Context, ins []string, extra []collect.Repo, dst string) (int64, error) {
+	return func(ctx context.Context, ins []string, extra []collect.Repo, dst string) (int64, error) {
+		var rows []T
+		for _, in := range ins {
+			if err := ctx.Err(); err != nil {
+				return 0, err
+			}
+			err := table.Scan(in, func(batch []T) error {
+				rows = append(rows, batch...)
+				return nil
+			})
+			if err != nil {
+				return 0, fmt.Errorf("read %s: %w", in, err)
+			}
+		}
+		if add, ok := any(&rows).(*[]collect.Repo); ok {
+			*add = append(*add, extra...)
+		}
+		slices.SortStableFunc(rows, func(a, b T) int {
+			ca, ra := key(&a)
+			cb, rb := key(&b)
+			return cmp.Or(cmp.Compare(ca, cb), cmp.Compare(ra, rb))
+		})
+		if err := table.WriteFile(dst, rows); err != nil {
+			return 0, err
+		}
+		return int64(len(rows)), nil
+	}
+}
+
+// An input is one shard folder given to Merge.
+type input struct {
+	dir      string
+	manifest *collect.Manifest
+	shard    *collect.ShardInfo // nil: not a sharded collection
+	orgs     *collect.OrgListing
+}
+
+// Merge combines the collection outputs in dirs (the folders of the shards
+// of one sharded collection, or of separate collections of different
+// repositories) into out: every raw table and events.parquet, in the
+// documented order, and a merged collection.json. The merged tables are
+// those one collection of all the repositories would have written (apart
+// from repos.parquet's collected_at). A folder that is missing or holds no
+// finished collection, and every shard of the collection (from shard.json)
+// that no folder provides, is reported: its repositories are listed as
+// failed in collection.json (and repos.parquet), with a note in
+// "incomplete", and the error is ErrIncomplete, with the rest written.
+// Two inputs holding the same repository of the same community are an
+// error: nothing is written.
+func Merge(ctx context.Context, out string, dirs []string, opts MergeOptions) (*collect.Manifest, error) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now().UTC()
+	}
+	if len(dirs) == 0 {
+		return nil, errors.New("merge: no folder to merge")
+	}
+	var notes []string
+	var ins []input
+	for _, dir := range dirs {
+		if same, _ := sameDir(dir, out); same {
+			return nil, fmt.Errorf("merge: the output folder %s is also an input", out)
+		}
+		m, err := collect.ReadManifest(dir)
+		if err != nil {
+			note := fmt.Sprintf("folder %s holds no finished collection (%s is missing or unreadable); its repositories are missing", dir, collect.ManifestFile)
+			log.Warn("skipping a folder with no finished collection", "dir", dir, "error", err)
+			notes = append(notes, note)
+			continue
+		}
+		in := input{dir: dir, manifest: m}
+		if _, err := os.Stat(filepath.Join(dir, collect.ShardFile)); err == nil {
+			if in.shard, err = collect.ReadShardInfo(dir); err != nil {
+				return nil, fmt.Errorf("merge: %w", err)
+			}
+		}
+		if _, err := os.Stat(filepath.Join(dir, collect.OrgsFile)); err == nil {
+			if in.orgs, err = collect.ReadOrgListing(filepath.Join(dir, collect.OrgsFile)); err != nil {
+				return nil, fmt.Errorf("merge: %w", err)
+			}
+		}
+		for _, t := range rawTables {
+			if _, err := os.Stat(filepath.Join(dir, t.name+".parquet")); err != nil {
+				return nil, fmt.Errorf("merge: %s has %s but no %s.parquet", dir, collect.ManifestFile, t.name)
+			}
+		}
+		ins = append(ins, in)
+	}
+
+	// Which repository comes from where: each from one input only.
+	from := map[collect.ShardRepo]string{}
+	for _, in := range ins {
+		for _, r := range in.manifest.Repos {
+			k := collect.ShardRepo{Community: r.Community, Repo: r.Repo}
+			if other, dup := from[k]; dup {
+				return nil, fmt.Errorf("merge: %s of community %q is in both %s and %s; merge the shards of one collection, each once", r.Repo, r.Community, other, in.dir)
+			}
+			from[k] = in.dir
+		}
+	}
+
+	// The shards of the collection, and the repositories of those missing.
+	all, of, shardNotes, err := shardPlan(ins)
+	if err != nil {
+		return nil, err
+	}
+	notes = append(notes, shardNotes...)
+	present := map[int]bool{}
+	for _, in := range ins {
+		if in.shard != nil {
+			present[in.shard.Shard] = true
+		}
+	}
+	var missingRows []collect.Repo
+	var missingStatus []collect.RepoStatus
+	for k := 1; k <= of; k++ {
+		if present[k] {
+			continue
+		}
+		why := fmt.Sprintf("shard %d/%d is missing: its output was not given to merge, or its collection did not finish", k, of)
+		n := 0
+		for _, r := range all {
+			if collect.ShardOf(r.Repo, of) != k || from[r] != "" {
+				continue
+			}
+			n++
+			missingRows = append(missingRows, collect.Repo{Community: r.Community, Repo: r.Repo, Status: "failed", Error: &why, CollectedAt: now})
+			missingStatus = append(missingStatus, collect.RepoStatus{Community: r.Community, Repo: r.Repo, Status: "failed", Error: why, Rows: map[string]int64{"repos": 1}})
+		}
+		notes = append(notes, fmt.Sprintf("%s (%d repositories)", why, n))
+		log.Warn("shard missing", "shard", fmt.Sprintf("%d/%d", k, of), "repositories", n)
+	}
+
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return nil, fmt.Errorf("merge: create output folder: %w", err)
+	}
+	tmp, err := os.MkdirTemp(out, ".merge-tmp-*")
+	if err != nil {
+		return nil, fmt.Errorf("merge: create output folder: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	counts := map[string]int64{}
+	for _, t := range rawTables {
+		var files []string
+		for _, in := range ins {
+			files = append(files, filepath.Join(in.dir, t.name+".parquet"))
+		}
+		n, err := t.merge(ctx, files, missingRows, filepath.Join(tmp, t.name+".parquet"))
+		if err != nil {
+			return nil, fmt.Errorf("merge %s: %w", t.name, err)
+		}
+		counts[t.name] = n
+	}
+
+	m := mergeManifests(ins, all, missingStatus, notes)
+	m.Tables = counts
+	orgs, orgNotes := mergeOrgs(ins)
+	m.Incomplete = append(m.Incomplete, orgNotes...)
+
+	for _, t := range rawTables {
+		if err := os.Rename(filepath.Join(tmp, t.name+".parquet"), filepath.Join(out, t.name+".parquet")); err != nil {
+			return nil, fmt.Errorf("merge: move %s.parquet into place: %w", t.name, err)
+		}
+	}
+	for _, stale := range []string{collect.ShardFile, collect.OrgsFile} {
+		if err := os.Remove(filepath.Join(out, stale)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("merge: remove stale %s: %w", stale, err)
+		}
+	}
+	if orgs != nil {
+		if err := writeJSON(filepath.Join(out, collect.OrgsFile), orgs); err != nil {
+			return nil, fmt.Errorf("merge: %w", err)
+		}
+	}
+	if err := writeJSON(filepath.Join(out, collect.ManifestFile), m); err != nil {
+		return nil, fmt.Errorf("merge: %w", err)
+	}
+	var failed []string
+	for _, r := range m.Repos {
+		if r.Status == "failed" {
+			failed = append(failed, r.Repo)
+		}
+	}
+	if len(failed) > 0 || len(notes) > 0 {
+		slices.Sort(failed)
+		failed = slices.Compact(failed)
+		return m, fmt.Errorf("%w: %d repositories failed or missing; %s", ErrIncomplete, len(failed), strings.Join(notes, "; "))
+	}
+	return m, nil
+}
+
+// shardPlan returns every repository of the collection (from the inputs'
+// shard.json, else their manifests), in configuration order, and the shard
+// count (0 when no input is a shard).
+func shardPlan(ins []input) (all []collect.ShardRepo, of int, notes []string, err error) {
+	seen := map[collect.ShardRepo]bool{}
+	add := func(r collect.ShardRepo) {
+		if !seen[r] {
+			seen[r] = true
+			all = append(all, r)
+		}
+	}
+	var first *input
+	shardDir := map[int]string{}
+	for i := range ins {
+		in := &ins[i]
+		if in.shard == nil {
+			continue
+		}
+		if first == nil {
+			first, of = in, in.shard.Of
+		}
+		if in.shard.Of != of {
+			return nil, 0, nil, fmt.Errorf("merge: %s is shard %d of %d but %s is of %d: merge the shards of one collection", in.dir, in.shard.Shard, in.shard.Of, first.dir, of)
+		}
+		if d, dup := shardDir[in.shard.Shard]; dup {
+			return nil, 0, nil, fmt.Errorf("merge: %s and %s are both shard %d/%d", d, in.dir, in.shard.Shard, of)
+		}
+		shardDir[in.shard.Shard] = in.dir
+		if in != first && !slices.Equal(in.shard.Repos, first.shard.Repos) {
+			notes = append(notes, fmt.Sprintf("shards %d and %d disagree on the repositories of the collection (%d and %d; organisations listed at different times?): the union is used; pin the listing with --org-repos", first.shard.Shard, in.shard.Shard, len(first.shard.Repos), len(in.shard.Repos)))
+		}
+		for _, r := range in.shard.Repos {
+			add(r)
+		}
+	}
+	for _, in := range ins {
+		for _, r := range in.manifest.Repos {
+			add(collect.ShardRepo{Community: r.Community, Repo: r.Repo})
+		}
+	}
+	return all, of, notes, nil
+}
+
+// mergeManifests joins the inputs' manifests: repositories in collection
+// order, sums of requests, the earliest start and the latest finish.
+func mergeManifests(ins []input, all []collect.ShardRepo, missing []collect.RepoStatus, notes []string) *collect.Manifest {
+	m := &collect.Manifest{Incomplete: []string{}}
+	status := map[collect.ShardRepo]collect.RepoStatus{}
+	versions := map[string]bool{}
+	for i, in := range ins {
+		im := in.manifest
+		if i == 0 || im.StartedAt.Before(m.StartedAt) {
+			m.StartedAt = im.StartedAt
+		}
+		if im.FinishedAt.After(m.FinishedAt) {
+			m.FinishedAt = im.FinishedAt
+		}
+		if m.ToolVersion == "" {
+			m.ToolVersion, m.APIURL = im.ToolVersion, im.APIURL
+		}
+		versions[im.ToolVersion] = true
+		m.Requests += im.Requests
+		m.NotModified += im.NotModified
+		m.Incomplete = append(m.Incomplete, im.Incomplete...)
+		for _, r := range im.Repos {
+			status[collect.ShardRepo{Community: r.Community, Repo: r.Repo}] = r
+		}
+	}
+	for _, r := range missing {
+		status[collect.ShardRepo{Community: r.Community, Repo: r.Repo}] = r
+	}
+	for _, r := range all {
+		if s, ok := status[r]; ok {
+			m.Repos = append(m.Repos, s)
+		}
+	}
+	if len(versions) > 1 {
+		vs := make([]string, 0, len(versions))
+		for v := range versions {
+			vs = append(vs, v)
+		}
+		slices.Sort(vs)
+		notes = append(notes, "the shards were collected by different versions of journeys: "+strings.Join(vs, ", "))
+	}
+	m.Incomplete = append(m.Incomplete, notes...)
+	return m
+}
+
+// mergeOrgs joins the inputs' organisation listings, noting organisations
+// the shards saw differently.
+func mergeOrgs(ins []input) (*collect.OrgListing, []string) {
+	var out *collect.OrgListing
+	var notes []string
+	for _, in := range ins {
+		if in.orgs == nil {
+			continue
+		}
+		if out == nil {
+			out = &collect.OrgListing{ListedAt: in.orgs.ListedAt, Orgs: map[string][]collect.OrgRepo{}}
+		}
+		if in.orgs.ListedAt.Before(out.ListedAt) {
+			out.ListedAt = in.orgs.ListedAt
+		}
+		for org, repos := range in.orgs.Orgs {
+			prev, ok := out.Orgs[org]
+			if !ok {
+				out.Orgs[org] = repos
+				continue
+			}
+			if !slices.Equal(prev, repos) {
+				notes = append(notes, fmt.Sprintf("organisation %s was listed differently by the shards (%d and %d repositories): repositories created or deleted in between may be missing; pin the listing with --org-repos", org, len(prev), len(repos)))
+			}
+		}
+	}
+	return out, notes
+}
+
+func sameDir(a, b string) (bool, error) {
+	sa, err := os.Stat(a)
+	if err != nil {
+		return false, err
+	}
+	sb, err := os.Stat(b)
+	if err != nil {
+		return false, err
+	}
+	return os.SameFile(sa, sb), nil
+}

@@ -1,0 +1,305 @@
+package dataset
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+	"github.com/apache/arrow/go/v15/parquet"
+	"github.com/apache/arrow/go/v15/parquet/compress"
+	"github.com/apache/arrow/go/v15/parquet/file"
+	"github.com/apache/arrow/go/v15/parquet/pqarrow"
+)
+
+// Layouts of the output folder.
+const (
+	// LayoutFlat: one Parquet file per table (TABLE.parquet). Always
+	// written: analyze and report read it.
+	LayoutFlat = "flat"
+	// LayoutPartitioned: in addition, each table as a Hive-partitioned
+	// dataset, TABLE/community=…/repo=…/part-N.parquet, and manifest.json.
+	LayoutPartitioned = "partitioned"
+)
+
+// ParseLayout checks a --layout value.
+func ParseLayout(s string) (string, error) {
+	switch s {
+	case "", LayoutFlat:
+		return LayoutFlat, nil
+	case LayoutPartitioned:
+		return LayoutPartitioned, nil
+	}
+	return "", fmt.Errorf("layout %q: want %s or %s", s, LayoutFlat, LayoutPartitioned)
+}
+
+// Partition keys, outermost first. A table is partitioned by those of
+// these columns it has.
+var partitionKeys = []string{"community", "repo"}
+
+// nullPartition is Hive's name for a null (or, here, absent) partition
+// value; an empty table gets one empty file there, so that readers still
+// find its schema.
+const nullPartition = "__HIVE_DEFAULT_PARTITION__"
+
+// EscapePathValue escapes a partition value for a path segment the way
+// Hive-style readers unescape it: every byte outside A-Z, a-z, 0-9, '.',
+// '_' and '-' becomes %XX (upper-case hex), so "owner/name" is
+// "owner%2Fname" and "The Turing Way" is "The%20Turing%20Way". DuckDB and
+// Spark turn it back into the value.
+func EscapePathValue(v string) string {
+	if v == "" {
+		return nullPartition
+	}
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-' {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
+}
+
+// A TableInfo says how one table was laid out.
+type TableInfo struct {
+	// Path is the dataset's folder, relative to the output folder.
+	Path        string   `json:"path"`
+	PartitionBy []string `json:"partition_by"`
+	Rows        int64    `json:"rows"`
+	Files       int      `json:"files"`
+}
+
+// partitionTable writes the flat table src as a Hive-partitioned dataset
+// in folder dst (which must not exist). Rows keep their order; the rows of
+// a partition are expected to be contiguous (every table is sorted by
+// community, then repository), and a partition met again gets a further
+// part file.
+func partitionTable(ctx context.Context, src, dst string) (TableInfo, error) {
+	info := TableInfo{PartitionBy: []string{}}
+	pf, err := file.OpenParquetFile(src, false)
+	if err != nil {
+		return info, fmt.Errorf("read %s: %w", src, err)
+	}
+	defer pf.Close()
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: 64 * 1024}, memory.DefaultAllocator)
+	if err != nil {
+		return info, fmt.Errorf("read %s: %w", src, err)
+	}
+	schema, err := fr.Schema()
+	if err != nil {
+		return info, fmt.Errorf("read %s: %w", src, err)
+	}
+	var keyIdx []int
+	for _, k := range partitionKeys {
+		if idx := schema.FieldIndices(k); len(idx) == 1 && isString(schema.Field(idx[0]).Type) {
+			keyIdx = append(keyIdx, idx[0])
+			info.PartitionBy = append(info.PartitionBy, k)
+		}
+	}
+	var keep []int
+	var fields []arrow.Field
+	for i, f := range schema.Fields() {
+		if !containsInt(keyIdx, i) {
+			keep = append(keep, i)
+			fields = append(fields, f)
+		}
+	}
+	md := schema.Metadata()
+	outSchema := arrow.NewSchema(fields, &md)
+
+	rr, err := fr.GetRecordReader(ctx, nil, nil)
+	if err != nil {
+		return info, fmt.Errorf("read %s: %w", src, err)
+	}
+	defer rr.Release()
+
+	parts := map[string]int{}
+	var cur *partWriter
+	var curKey string
+	closeCur := func() error {
+		if cur == nil {
+			return nil
+		}
+		err := cur.close()
+		cur = nil
+		return err
+	}
+	defer func() {
+		if cur != nil {
+			cur.abort()
+		}
+	}()
+	open := func(dir string) error {
+		n := parts[dir]
+		parts[dir] = n + 1
+		w, err := newPartWriter(filepath.Join(dst, dir, fmt.Sprintf("part-%05d.parquet", n)), outSchema)
+		if err != nil {
+			return err
+		}
+		cur, curKey = w, dir
+		info.Files++
+		return nil
+	}
+	for rr.Next() {
+		if err := ctx.Err(); err != nil {
+			return info, err
+		}
+		rec := rr.Record()
+		n := int(rec.NumRows())
+		start := 0
+		for start < n {
+			dir := partitionDir(rec, keyIdx, info.PartitionBy, start)
+			end := start + 1
+			for end < n && partitionDir(rec, keyIdx, info.PartitionBy, end) == dir {
+				end++
+			}
+			if cur == nil || dir != curKey {
+				if err := closeCur(); err != nil {
+					return info, err
+				}
+				if err := open(dir); err != nil {
+					return info, err
+				}
+			}
+			// Sliced arrays are copied compact: the Parquet writer of
+			// list columns mishandles a slice's offsets.
+			cols := make([]arrow.Array, len(keep))
+			for i, c := range keep {
+				sl := array.NewSlice(rec.Column(c), int64(start), int64(end))
+				cols[i], err = array.Concatenate([]arrow.Array{sl}, memory.DefaultAllocator)
+				sl.Release()
+				if err != nil {
+					return info, fmt.Errorf("write %s: %w", cur.path, err)
+				}
+			}
+			part := array.NewRecord(outSchema, cols, int64(end-start))
+			for _, c := range cols {
+				c.Release()
+			}
+			err := cur.fw.WriteBuffered(part)
+			part.Release()
+			if err != nil {
+				return info, fmt.Errorf("write %s: %w", cur.path, err)
+			}
+			info.Rows += int64(end - start)
+			start = end
+		}
+	}
+	if err := rr.Err(); err != nil && !errors.Is(err, io.EOF) {
+		return info, fmt.Errorf("read %s: %w", src, err)
+	}
+	if info.Files == 0 {
+		// An empty table: one empty file, so that the schema is known.
+		var segs []string
+		for _, k := range info.PartitionBy {
+			segs = append(segs, k+"="+nullPartition)
+		}
+		if err := open(filepath.Join(segs...)); err != nil {
+			return info, err
+		}
+	}
+	return info, closeCur()
+}
+
+// partitionDir is the relative folder of row i: key=value/key=value.
+func partitionDir(rec arrow.Record, keyIdx []int, keys []string, i int) string {
+	var b strings.Builder
+	for j, idx := range keyIdx {
+		if j > 0 {
+			b.WriteByte(filepath.Separator)
+		}
+		b.WriteString(keys[j])
+		b.WriteByte('=')
+		b.WriteString(EscapePathValue(stringAt(rec.Column(idx), i)))
+	}
+	return b.String()
+}
+
+func isString(t arrow.DataType) bool {
+	switch t := t.(type) {
+	case *arrow.StringType, *arrow.LargeStringType:
+		return true
+	case *arrow.DictionaryType:
+		return isString(t.ValueType)
+	}
+	return false
+}
+
+// stringAt returns the string at row i of a string (or dictionary of
+// strings) column; "" for a null.
+func stringAt(a arrow.Array, i int) string {
+	if a.IsNull(i) {
+		return ""
+	}
+	switch a := a.(type) {
+	case *array.String:
+		return a.Value(i)
+	case *array.LargeString:
+		return a.Value(i)
+	case *array.Dictionary:
+		return stringAt(a.Dictionary(), a.GetValueIndex(i))
+	}
+	return ""
+}
+
+func containsInt(list []int, x int) bool {
+	for _, v := range list {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+// A partWriter writes one part file.
+type partWriter struct {
+	path string
+	f    *os.File
+	fw   *pqarrow.FileWriter
+}
+
+func newPartWriter(path string, schema *arrow.Schema) (*partWriter, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("create %s: %w", filepath.Dir(path), err)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("create %s: %w", path, err)
+	}
+	props := parquet.NewWriterProperties(
+		parquet.WithCompression(compress.Codecs.Zstd),
+		parquet.WithRootRepetition(parquet.Repetitions.Required),
+		parquet.WithMaxRowGroupLength(64*1024),
+		parquet.WithCreatedBy("journeys"),
+	)
+	fw, err := pqarrow.NewFileWriter(schema, f, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	if err != nil {
+		f.Close()
+		os.Remove(path)
+		return nil, fmt.Errorf("create %s: %w", path, err)
+	}
+	return &partWriter{path: path, f: f, fw: fw}, nil
+}
+
+func (w *partWriter) close() error {
+	// The file is not synced on its own: the whole dataset becomes
+	// visible by one rename of its folder.
+	if err := w.fw.Close(); err != nil { // closes the file too
+		return fmt.Errorf("write %s: %w", w.path, err)
+	}
+	return nil
+}
+
+func (w *partWriter) abort() {
+	w.fw.Close()
+	os.Remove(w.path)
+}
