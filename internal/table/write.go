@@ -20,18 +20,18 @@ import (
 // visible at the destination path until Close succeeds; Abort (or a failed
 // Close) removes the temporary file.
 type Writer[T any] struct {
-	path    string
-	tmp     *os.File
-	layout  *layout
-	fw      *pqarrow.FileWriter
+	path   string
+	tmp    *os.File
+	layout *layout
+	fw     *pqarrow.FileWriter
 	// builders holds one builder per column; nil for dictionary columns,
 	// which dicts build.
 	builders []array.Builder
 	dicts    []*dictBuilder
 	pending  int
-	rows    int64
-	err     error
-	closed  bool
+	rows     int64
+	err      error
+	closed   bool
 }
 
 // Create starts writing a table of rows of type T to path.
