@@ -361,10 +361,18 @@ func writeTables(out string, t *tables) error {
 		func() error { return table.WriteFile(filepath.Join(tmp, "recognitions.parquet"), t.Recognitions) },
 		func() error { return table.WriteFile(filepath.Join(tmp, "events.parquet"), t.Events) },
 	}
+	var g errgroup.Group
+	g.SetLimit(4)
 	for i, w := range writers {
-		if err := w(); err != nil {
-			return fmt.Errorf("write %s.parquet: %w", tableFiles[i], err)
-		}
+		g.Go(func() error {
+			if err := w(); err != nil {
+				return fmt.Errorf("write %s.parquet: %w", tableFiles[i], err)
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
 	}
 	for _, name := range tableFiles {
 		if err := os.Rename(filepath.Join(tmp, name+".parquet"), filepath.Join(out, name+".parquet")); err != nil {

@@ -317,7 +317,7 @@ func TestExcludedPeopleAreLeftOut(t *testing.T) {
 		if c.Author != nil && !strings.HasSuffix(c.Author.Login, "[bot]") && c.Author.Login != "web-flow" {
 			counts[c.Author.Login]++
 		}
-		if c.Author == nil && email == "" && c.AuthorEmail != "noreply@github.com" {
+		if c.Author == nil && email == "" && strings.Contains(c.AuthorEmail, "@") && c.AuthorEmail != "noreply@github.com" {
 			email = c.AuthorEmail
 		}
 	}

@@ -99,6 +99,7 @@ The Turing Way.`,
 		newAnalyzeCmd(g),
 		newReportCmd(g),
 		newDemoCmd(g),
+		newMergeCmd(g),
 		newVersionCmd(g),
 	)
 	return root

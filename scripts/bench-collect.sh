@@ -1,0 +1,23 @@
+#!/bin/sh
+# bench-collect.sh: measures collection against the fake GitHub API and
+# prints a table: requests against the lower bound (ceil(n/100) per listing
+# plus one reviews request per pull request) for a first run, the quota a
+# second run over unchanged data costs, and the first run's wall time under
+# a per-request latency against requests x latency / concurrency.
+#
+#   scripts/bench-collect.sh [repos] [issues per repo] [latency ms] [concurrency]
+set -eu
+cd "$(dirname "$0")/.."
+export BENCH_REPOS="${1:-12}" BENCH_ISSUES="${2:-200}" BENCH_LATENCY_MS="${3:-100}" BENCH_CONCURRENCY="${4:-16}"
+out=$(go test ./collect/ -run '^$' -bench '^BenchmarkCollect$' -benchtime 1x)
+line=$(printf '%s\n' "$out" | grep '^BenchmarkCollect') || { printf '%s\n' "$out" >&2; exit 1; }
+printf '%s\n' "$line" | awk -v repos="$BENCH_REPOS" -v issues="$BENCH_ISSUES" -v lat="$BENCH_LATENCY_MS" -v conc="$BENCH_CONCURRENCY" '
+{
+	for (i = 3; i < NF; i += 2) m[$(i + 1)] = $i
+	printf "collection of %d repositories x %d issues/PRs, %d ms latency, concurrency %d\n\n", repos, issues, lat, conc
+	printf "| run | requests | quota | lower bound | ratio |\n| --- | ---: | ---: | ---: | ---: |\n"
+	printf "| first | %d | %d | %d | %.3f |\n", m["first_requests"], m["first_quota"], m["lower_bound"], m["first_quota"] / m["lower_bound"]
+	printf "| second (unchanged) | %d | %d | 0 | - |\n\n", m["second_requests"], m["second_quota"]
+	printf "| wall time (first run) | ideal (requests x latency / concurrency) | wall / ideal |\n| ---: | ---: | ---: |\n"
+	printf "| %.2f s | %.2f s | %.2f |\n", m["wall_s"], m["ideal_s"], m["wall/ideal"]
+}'
