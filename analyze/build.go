@@ -271,6 +271,12 @@ func (b *builder) add(ev *collect.Event) {
 		b.ignored["after_as_of"]++
 		return
 	}
+	if day < 0 {
+		// A commit's author date is whatever its author typed; days
+		// before 1970 do not pack into a fact.
+		b.ignored["before_1970"]++
+		return
+	}
 	at := ev.OccurredAt.UnixMicro()
 	var kind uint8
 	switch ev.Kind {

@@ -24,7 +24,7 @@ type Manifest struct {
 	UnresolvedIdentities int64 `json:"unresolved_identities"`
 	Pseudonymized        bool  `json:"pseudonymized"`
 	// IgnoredEvents counts events read but not used, by reason:
-	// "after_as_of", "no_actor" (nobody to credit) or "unknown_kind:KIND".
+	// "after_as_of", "before_1970", "no_actor" (nobody to credit) or "unknown_kind:KIND".
 	IgnoredEvents map[string]int64 `json:"ignored_events"`
 }
 

@@ -104,7 +104,8 @@ type Identity struct {
 	Name      string  `parquet:"name"`
 	Email     string  `parquet:"email"`
 	Login     *string `parquet:"login"`
-	// Method is github_link, noreply, same_email, same_name or unresolved.
+	// Method is github_link, alias, noreply, same_email, mailmap,
+	// same_name or unresolved.
 	Method  string `parquet:"method,dict"`
 	Commits int64  `parquet:"commits"`
 }

@@ -108,7 +108,6 @@ func parseACFile(body []byte) ([]acEntry, error) {
 	return out, nil
 }
 
-
 // acVersionLogins returns the lowercased logins a version of the file
 // lists, and false when the version is not valid JSON: the
 // all-contributors tools cannot read such a file (common in history, after

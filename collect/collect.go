@@ -60,7 +60,11 @@ type Options struct {
 	Logger      *slog.Logger
 	// Progress receives a status display (live on a terminal, a status line
 	// every few seconds otherwise); nil shows nothing.
-	Progress   io.Writer
+	Progress io.Writer
+	// LogOutput, when set, is the writer Logger's handler writes to: while
+	// the live display runs, log lines go through it and print above the
+	// display instead of into it.
+	LogOutput  *LogWriter
 	HTTPClient *http.Client
 	// Shard selects the part of the repositories this run collects (the
 	// zero value: all of them); see Shard.
@@ -149,7 +153,7 @@ func Run(ctx context.Context, communities []Community, opts Options) (*Manifest,
 	}
 	results := make(map[string]*repoResult, len(unique))
 	var mu sync.Mutex
-	prog := newProgress(opts.Progress, unique, client)
+	prog := newProgress(opts.Progress, opts.LogOutput, unique, client)
 	defer prog.stop()
 
 	g, gctx := errgroup.WithContext(ctx)
@@ -241,8 +245,8 @@ func collectRepo(ctx context.Context, client *ghapi.Client, store *stateStore, r
 		return &repoResult{failure: err.Error()}, err
 	}
 	j := store.journal(repo)
-	rc := &repoCollector{c: client, repo: repo, st: st, j: j, workers: workers}
-	prog.start(repo, rc)
+	rc := &repoCollector{c: client, repo: repo, st: st, j: j, workers: workers, tally: &prog.counts}
+	prog.start(repo)
 	err = rc.collect(ctx)
 	cerr := j.close()
 	res := &repoResult{state: st, requests: rc.requests.Load(), incomplete: rc.incomplete}

@@ -40,14 +40,18 @@ type repoCollector struct {
 	mu       sync.Mutex // guards st
 	j        *journal
 	requests atomic.Int64
-	pages    atomic.Int64 // pages fetched, for the progress display
-	workers  int
+	// tally counts pages and items for the progress display (nil: none).
+	tally   *tally
+	workers int
 	// incomplete notes what could not be collected, in words.
 	incomplete []string
 }
 
 // apply records d in memory and in the journal.
 func (rc *repoCollector) apply(d *delta) error {
+	if rc.tally != nil {
+		rc.tally.items.Add(d.items())
+	}
 	rc.mu.Lock()
 	rc.st.apply(d)
 	rc.mu.Unlock()
@@ -64,7 +68,9 @@ func (rc *repoCollector) get(ctx context.Context, req ghapi.Request) (*ghapi.Res
 	resp, err := rc.c.Get(ctx, req)
 	if resp != nil {
 		rc.requests.Add(1)
-		rc.pages.Add(1)
+		if rc.tally != nil && !resp.NotModified {
+			rc.tally.pages.Add(1)
+		}
 	}
 	return resp, err
 }

@@ -140,17 +140,17 @@ type delta struct {
 	Repo     *apiRepo `json:"repo,omitempty"`
 	RepoETag *string  `json:"repo_etag,omitempty"`
 
-	Issues         []*apiIssue           `json:"issues,omitempty"`
-	Comments       []*apiComment         `json:"comments,omitempty"`
-	ReviewComments []*apiComment         `json:"review_comments,omitempty"`
-	Reviews        []*apiReview          `json:"reviews,omitempty"`
-	ReviewMarks    map[int64]*reviewMark `json:"review_marks,omitempty"`
-	Commits        []*apiCommit          `json:"commits,omitempty"`
-	Stars          []*apiStar            `json:"stars,omitempty"`
-	Forks          []*apiFork            `json:"forks,omitempty"`
-	Events         []*apiIssueEvent      `json:"events,omitempty"`
-	AC             *acState              `json:"all_contributors,omitempty"`
-	ACHistory      []*acCommit           `json:"all_contributors_history,omitempty"`
+	Issues         []*apiIssue               `json:"issues,omitempty"`
+	Comments       []*apiComment             `json:"comments,omitempty"`
+	ReviewComments []*apiComment             `json:"review_comments,omitempty"`
+	Reviews        []*apiReview              `json:"reviews,omitempty"`
+	ReviewMarks    map[int64]*reviewMark     `json:"review_marks,omitempty"`
+	Commits        []*apiCommit              `json:"commits,omitempty"`
+	Stars          []*apiStar                `json:"stars,omitempty"`
+	Forks          []*apiFork                `json:"forks,omitempty"`
+	Events         []*apiIssueEvent          `json:"events,omitempty"`
+	AC             *acState                  `json:"all_contributors,omitempty"`
+	ACHistory      []*acCommit               `json:"all_contributors_history,omitempty"`
 	ACVersions     map[string]*acReadVersion `json:"all_contributors_read,omitempty"`
 	ACDated        bool                      `json:"all_contributors_dated,omitempty"`
 	// KeepStars, when set, drops the stargazers not listed (a whole walk
@@ -158,6 +158,16 @@ type delta struct {
 	KeepStars []string `json:"keep_stars,omitempty"`
 	DropStars bool     `json:"drop_stars,omitempty"`
 	Complete  bool     `json:"complete,omitempty"`
+}
+
+// items is the number of items d brings, for the progress display.
+func (d *delta) items() int64 {
+	n := len(d.Issues) + len(d.Comments) + len(d.ReviewComments) + len(d.Reviews) + len(d.Commits) +
+		len(d.Stars) + len(d.Forks) + len(d.Events) + len(d.ACHistory)
+	if d.Repo != nil {
+		n++
+	}
+	return int64(n)
 }
 
 func (s *repoState) apply(d *delta) {

@@ -91,6 +91,7 @@ The Turing Way.`,
 	root.PersistentFlags().StringVar(&g.logFormat, "log-format", "text", `log format on stderr: "text" or "json"`)
 	root.PersistentFlags().BoolVarP(&g.quiet, "quiet", "q", false, "no progress display and only warnings and errors in the log")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		//lint:ignore ST1005 printed as is, a sentence on a line of its own
 		return &usageError{fmt.Errorf("%w\nRun '%s --help' for usage.", err, cmd.CommandPath())}
 	})
 	root.AddCommand(

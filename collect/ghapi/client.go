@@ -1,7 +1,19 @@
 // Package ghapi is the HTTP layer that collection uses to talk to GitHub's
-// REST API: it authenticates, retries transient faults with backoff, honours
-// the primary and secondary rate limits, caps spending, counts requests and
+// REST API: it authenticates (golang.org/x/oauth2, the token sent only to
+// the API's own host), retries transient faults with backoff, honours the
+// primary and secondary rate limits, caps spending, counts requests and
 // keeps the token out of every error and log line.
+//
+// Payloads are decoded by the caller into go-github's types
+// (github.com/google/go-github/v57/github); error bodies and GET /rate_limit
+// are decoded here with go-github's ErrorResponse and RateLimits. The
+// requests themselves are not sent through go-github's github.Client: that
+// client refuses every request, without asking, once it has seen
+// X-RateLimit-Remaining: 0 (unless each context carries BypassRateLimitCheck)
+// and reports a 304 Not Modified as an error, while collection needs to
+// wait for resets itself, share one quota between concurrent requests, and
+// treat 304s (free on GitHub) as answers. It also follows Link headers as
+// GitHub gives them, which go-github reduces to page numbers.
 package ghapi
 
 import (
@@ -19,6 +31,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/google/go-github/v57/github"
+	"golang.org/x/oauth2"
 )
 
 // ErrBadCredentials is returned when GitHub answers 401: the token is wrong,
@@ -99,9 +114,20 @@ type Client struct {
 	spent  atomic.Int64 // requests that cost quota (not 304)
 	notMod atomic.Int64
 
-	mu        sync.Mutex
-	rate      Rate
+	mu sync.Mutex
+	// rate is the primary limit as the server last reported it: its own
+	// figures, never lowered by local bookkeeping.
+	rate Rate
+	// inflight is the requests sent and not answered yet. Each may cost a
+	// unit of quota that rate does not show yet, so at most
+	// rate.Remaining-inflight more are sent.
+	inflight int
+	// answered is closed (and replaced) whenever a request in flight ends:
+	// requests waiting for the quota figures to settle wait on it.
+	answered  chan struct{}
 	pauseTill time.Time // secondary limit: no request before this
+	// resetWait is the reset that requests are waiting for, if any.
+	resetWait time.Time
 	// loggedReset is the reset last announced in the log.
 	loggedReset time.Time
 }
@@ -156,22 +182,33 @@ func New(cfg Config) (*Client, error) {
 		inner = http.DefaultTransport
 	}
 	wrapped := *hc
-	wrapped.Transport = &authTransport{inner: inner, token: cfg.Token, host: base.Host}
-	return &Client{cfg: cfg, base: base, http: &wrapped, log: log, sem: newLimiter(cfg.Concurrency)}, nil
+	wrapped.Transport = newAuthTransport(inner, cfg.Token, base.Host)
+	return &Client{cfg: cfg, base: base, http: &wrapped, log: log, sem: newLimiter(cfg.Concurrency),
+		answered: make(chan struct{})}, nil
 }
 
-type authTransport struct {
-	inner http.RoundTripper
-	token string
-	host  string
+// hostAuth sends requests for the API's host through oauth2's Transport,
+// which adds "Authorization: Bearer TOKEN", and every other request (a
+// redirect elsewhere, a download URL on another host) without it.
+type hostAuth struct {
+	host   string
+	authed http.RoundTripper
+	plain  http.RoundTripper
 }
 
-func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if t.token != "" && req.URL.Host == t.host {
-		req = req.Clone(req.Context())
-		req.Header.Set("Authorization", "Bearer "+t.token)
+func newAuthTransport(inner http.RoundTripper, token, host string) http.RoundTripper {
+	if token == "" {
+		return inner
 	}
-	return t.inner.RoundTrip(req)
+	src := oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token, TokenType: "Bearer"})
+	return &hostAuth{host: host, authed: &oauth2.Transport{Source: src, Base: inner}, plain: inner}
+}
+
+func (t *hostAuth) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Host == t.host {
+		return t.authed.RoundTrip(req)
+	}
+	return t.plain.RoundTrip(req)
 }
 
 // Stats returns the requests answered, those that cost quota, and the 304s.
@@ -256,16 +293,14 @@ func (c *Client) Get(ctx context.Context, req Request) (*Response, error) {
 	shown := u.Redacted()
 	attempt := 0
 	for {
-		if err := c.waitBeforeSend(ctx); err != nil {
-			return nil, err
-		}
-		if c.cfg.MaxRequests > 0 && c.spent.Load() >= int64(c.cfg.MaxRequests) {
-			return nil, &QuotaError{MaxRequests: c.cfg.MaxRequests}
-		}
-		resp, body, err := c.do(ctx, u, req)
+		resp, body, err := c.send(ctx, u, req)
 		if err != nil {
+			var qe *QuotaError
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
+			}
+			if errors.As(err, &qe) {
+				return nil, err
 			}
 			attempt++
 			if attempt > c.cfg.Retries {
@@ -278,28 +313,19 @@ func (c *Client) Get(ctx context.Context, req Request) (*Response, error) {
 			}
 			continue
 		}
-		c.sent.Add(1)
-		if resp.StatusCode != http.StatusNotModified {
-			c.spent.Add(1)
-		}
-		c.noteRate(resp.Header)
-		if resp.StatusCode == http.StatusNotModified {
-			c.mu.Lock()
-			if c.rate.Known && c.rate.Remaining < c.rate.Limit && resp.Header.Get("X-RateLimit-Remaining") == "" {
-				c.rate.Remaining++
-			}
-			c.mu.Unlock()
-		}
 		switch code := resp.StatusCode; {
 		case code == http.StatusNotModified:
-			c.notMod.Add(1)
 			return &Response{Status: code, NotModified: true, Header: resp.Header, URL: u.String()}, nil
 		case code >= 200 && code < 300:
 			return &Response{Status: code, Header: resp.Header, Body: body, URL: u.String()}, nil
 		case code == http.StatusUnauthorized:
 			return nil, ErrBadCredentials
 		case code == http.StatusForbidden || code == http.StatusTooManyRequests:
-			msg := apiMessage(body)
+			e := apiError(body)
+			msg := e.Message
+			if secondaryDoc(e.DocumentationURL) {
+				msg = "secondary rate limit: " + msg
+			}
 			if wait, ok := secondaryWait(resp.Header, msg); ok {
 				n := c.sem.lower()
 				c.log.Warn("secondary rate limit: waiting as told and lowering concurrency",
@@ -308,16 +334,16 @@ func (c *Client) Get(ctx context.Context, req Request) (*Response, error) {
 				continue
 			}
 			if resp.Header.Get("X-RateLimit-Remaining") == "0" {
-				// The primary limit: waitBeforeSend will wait for the reset
-				// or return a QuotaError.
+				// The primary limit: reserve will wait for the reset or
+				// return a QuotaError.
 				continue
 			}
-			return nil, &StatusError{Code: code, URL: shown, Message: c.scrub(msg)}
+			return nil, &StatusError{Code: code, URL: shown, Message: c.scrub(e.Message)}
 		case code >= 500 || code == http.StatusRequestTimeout:
 			attempt++
 			if attempt > c.cfg.Retries {
 				return nil, fmt.Errorf("GET %s: giving up after %d attempts: %w", shown, attempt,
-					&StatusError{Code: code, URL: shown, Message: c.scrub(apiMessage(body))})
+					&StatusError{Code: code, URL: shown, Message: c.scrub(apiError(body).Message)})
 			}
 			d := c.backoff(attempt)
 			c.log.Warn("server error; retrying", "url", shown, "status", code, "attempt", attempt, "wait", d)
@@ -326,18 +352,31 @@ func (c *Client) Get(ctx context.Context, req Request) (*Response, error) {
 			}
 			continue
 		default:
-			return nil, &StatusError{Code: code, URL: shown, Message: c.scrub(apiMessage(body))}
+			return nil, &StatusError{Code: code, URL: shown, Message: c.scrub(apiError(body).Message)}
 		}
 	}
+}
+
+// send takes one of the Concurrency slots, then one unit of quota
+// (reserve), then sends the request and settles the quota with the answer.
+// Taking the slot first matters: a request waiting for a slot holds no
+// quota, so the requests waiting never make the quota look spent.
+func (c *Client) send(ctx context.Context, u *url.URL, req Request) (*http.Response, []byte, error) {
+	if err := c.sem.acquire(ctx); err != nil {
+		return nil, nil, err
+	}
+	defer c.sem.release()
+	if err := c.reserve(ctx); err != nil {
+		return nil, nil, err
+	}
+	resp, body, err := c.do(ctx, u, req)
+	c.settle(resp)
+	return resp, body, err
 }
 
 // do sends one request and reads the whole body: a connection dropped
 // mid-body is an error to retry, like a dropped connection.
 func (c *Client) do(ctx context.Context, u *url.URL, req Request) (*http.Response, []byte, error) {
-	if err := c.sem.acquire(ctx); err != nil {
-		return nil, nil, err
-	}
-	defer c.sem.release()
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
 	hr, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -361,10 +400,10 @@ func (c *Client) do(ctx context.Context, u *url.URL, req Request) (*http.Respons
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return nil, nil, fmt.Errorf("reading body: %w", err)
+		return resp, nil, fmt.Errorf("reading body: %w", err)
 	}
 	if cl := resp.ContentLength; cl >= 0 && int64(len(body)) != cl {
-		return nil, nil, fmt.Errorf("reading body: %w", io.ErrUnexpectedEOF)
+		return resp, nil, fmt.Errorf("reading body: %w", io.ErrUnexpectedEOF)
 	}
 	return resp, body, nil
 }
@@ -378,27 +417,167 @@ func (c *Client) backoff(attempt int) time.Duration {
 	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
 }
 
+// reserve waits until one more request may be sent and counts it in
+// flight: after a secondary-limit pause, and while the quota the server
+// last reported, less the requests in flight, is spent. When it is spent
+// with requests still in flight, their answers (a 304 costs nothing, and
+// the server's own figures replace the estimate) are awaited first; only
+// with nothing in flight is the quota known to be spent, and then reserve
+// waits for the reset, bounded by MaxWait, or returns a QuotaError.
+func (c *Client) reserve(ctx context.Context) error {
+	for {
+		c.mu.Lock()
+		if pause := time.Until(c.pauseTill); pause > 0 {
+			c.mu.Unlock()
+			if err := sleep(ctx, pause); err != nil {
+				return err
+			}
+			continue
+		}
+		if max := int64(c.cfg.MaxRequests); max > 0 && c.spent.Load()+int64(c.inflight) >= max {
+			if c.inflight == 0 {
+				c.mu.Unlock()
+				return &QuotaError{MaxRequests: c.cfg.MaxRequests}
+			}
+			if err := c.awaitAnswer(ctx); err != nil {
+				return err
+			}
+			continue
+		}
+		r := c.rate
+		if !r.Known || r.Remaining-c.inflight > 0 {
+			c.inflight++
+			c.mu.Unlock()
+			return nil
+		}
+		if c.inflight > 0 {
+			if err := c.awaitAnswer(ctx); err != nil {
+				return err
+			}
+			continue
+		}
+		wait := time.Until(r.Reset) + time.Second
+		if r.Reset.IsZero() || wait <= time.Second {
+			// The reset is past: the next answer tells the new quota.
+			c.rate = renewed(r)
+			c.mu.Unlock()
+			continue
+		}
+		if c.cfg.MaxWait >= 0 && wait > c.cfg.MaxWait {
+			c.mu.Unlock()
+			used := r.Used
+			if used == 0 {
+				used = r.Limit - r.Remaining
+			}
+			return &QuotaError{Reset: r.Reset, Limit: r.Limit, Used: used}
+		}
+		first := !c.loggedReset.Equal(r.Reset)
+		c.loggedReset, c.resetWait = r.Reset, r.Reset
+		c.mu.Unlock()
+		if first {
+			c.log.Warn("primary rate limit reached: waiting for the reset",
+				"until", r.Reset.UTC().Format(time.RFC3339), "wait", wait.Round(time.Second))
+		}
+		err := sleep(ctx, wait)
+		c.mu.Lock()
+		if c.resetWait.Equal(r.Reset) {
+			c.resetWait = time.Time{}
+		}
+		if c.rate == r {
+			c.rate = renewed(r)
+		}
+		c.mu.Unlock()
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// awaitAnswer waits, with c.mu held on entry and released on return, until
+// a request in flight is answered.
+func (c *Client) awaitAnswer(ctx context.Context) error {
+	ch := c.answered
+	c.mu.Unlock()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-ch:
+		return nil
+	}
+}
+
+// settle ends a reserved request: resp is its answer, or nil when none
+// came. A 304 costs no quota on GitHub; its unit is given back by simply
+// not counting it, since the server's figures are what rate holds.
+func (c *Client) settle(resp *http.Response) {
+	if resp != nil {
+		c.sent.Add(1)
+		if resp.StatusCode == http.StatusNotModified {
+			c.notMod.Add(1)
+		} else {
+			c.spent.Add(1)
+		}
+	}
+	if resp != nil {
+		c.noteRate(resp.Header)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.inflight--
+	close(c.answered)
+	c.answered = make(chan struct{})
+}
+
+// noteRate records the rate-limit headers of an answer.
 func (c *Client) noteRate(h http.Header) {
+	if r, ok := headerRate(h); ok {
+		c.mu.Lock()
+		c.mergeRate(r)
+		c.mu.Unlock()
+	}
+}
+
+// headerRate reads the X-RateLimit-* headers of the "core" resource (search,
+// graphql, ... have quotas of their own).
+func headerRate(h http.Header) (Rate, bool) {
 	rem := h.Get("X-RateLimit-Remaining")
 	if rem == "" {
-		return
+		return Rate{}, false
+	}
+	if res := h.Get("X-RateLimit-Resource"); res != "" && res != "core" {
+		return Rate{}, false
 	}
 	r := Rate{Known: true}
 	r.Remaining, _ = strconv.Atoi(rem)
 	r.Limit, _ = strconv.Atoi(h.Get("X-RateLimit-Limit"))
 	r.Used, _ = strconv.Atoi(h.Get("X-RateLimit-Used"))
-	if s, err := strconv.ParseInt(h.Get("X-RateLimit-Reset"), 10, 64); err == nil {
+	if s, err := strconv.ParseInt(h.Get("X-RateLimit-Reset"), 10, 64); err == nil && s > 0 {
 		r.Reset = time.Unix(s, 0)
 	}
-	if res := h.Get("X-RateLimit-Resource"); res != "" && res != "core" {
-		return // search, graphql, ... have their own quotas
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	// Answers arrive out of order: within one quota window, the lowest
-	// remaining count (which includes the requests reserved since) wins.
-	if c.rate.Known && (c.rate.Reset.Equal(r.Reset) || c.rate.Reset.IsZero()) && c.rate.Remaining < r.Remaining {
-		r.Remaining = c.rate.Remaining
+	return r, true
+}
+
+// mergeRate takes in figures the server reported, with c.mu held. Answers
+// to concurrent requests arrive in any order: within one quota window the
+// server's count only goes down, so the lowest remaining is the latest; a
+// later window (a later reset) replaces an earlier one, and figures from a
+// window already over are ignored.
+func (c *Client) mergeRate(r Rate) {
+	cur := c.rate
+	switch {
+	case !cur.Known:
+	case cur.Reset.IsZero():
+		// The quota was assumed renewed: only figures of the new window
+		// count.
+		if !r.Reset.IsZero() && !r.Reset.After(time.Now()) {
+			return
+		}
+	case r.Reset.Equal(cur.Reset):
+		if r.Remaining > cur.Remaining {
+			return
+		}
+	case r.Reset.Before(cur.Reset):
+		return
 	}
 	c.rate = r
 }
@@ -406,8 +585,30 @@ func (c *Client) noteRate(h http.Header) {
 // SetRate records a rate limit read from GET /rate_limit.
 func (c *Client) SetRate(r Rate) {
 	c.mu.Lock()
-	c.rate = r
+	c.mergeRate(r)
 	c.mu.Unlock()
+}
+
+// A Wait is a pause that every request is held by.
+type Wait struct {
+	// Reason is "secondary rate limit" or "quota reset".
+	Reason string
+	Until  time.Time
+}
+
+// Waiting returns the pause requests are held by now, if any: a secondary
+// rate limit's, or the primary quota's reset.
+func (c *Client) Waiting() (Wait, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := time.Now()
+	if c.pauseTill.After(now) {
+		return Wait{Reason: "secondary rate limit", Until: c.pauseTill}, true
+	}
+	if !c.resetWait.IsZero() {
+		return Wait{Reason: "quota reset", Until: c.resetWait}, true
+	}
+	return Wait{}, false
 }
 
 func (c *Client) pause(d time.Duration) {
@@ -415,67 +616,6 @@ func (c *Client) pause(d time.Duration) {
 	defer c.mu.Unlock()
 	if t := time.Now().Add(d); t.After(c.pauseTill) {
 		c.pauseTill = t
-	}
-}
-
-// waitBeforeSend waits out a secondary-limit pause and, when the primary
-// quota is spent, its reset (bounded by MaxWait).
-func (c *Client) waitBeforeSend(ctx context.Context) error {
-	for {
-		c.mu.Lock()
-		pause := time.Until(c.pauseTill)
-		r := c.rate
-		c.mu.Unlock()
-		if pause > 0 {
-			if err := sleep(ctx, pause); err != nil {
-				return err
-			}
-			continue
-		}
-		if !r.Known {
-			return nil
-		}
-		if r.Remaining > 0 {
-			// Reserve one request of the quota, so that concurrent
-			// requests do not overdraw it.
-			c.mu.Lock()
-			if c.rate != r {
-				c.mu.Unlock()
-				continue
-			}
-			c.rate.Remaining--
-			c.mu.Unlock()
-			return nil
-		}
-		wait := time.Until(r.Reset) + time.Second
-		if wait <= time.Second {
-			// The reset is past: the next response will tell the new quota.
-			c.mu.Lock()
-			if c.rate == r {
-				c.rate = renewed(r)
-			}
-			c.mu.Unlock()
-			continue
-		}
-		if c.cfg.MaxWait >= 0 && wait > c.cfg.MaxWait {
-			return &QuotaError{Reset: r.Reset, Limit: r.Limit, Used: r.Used}
-		}
-		c.mu.Lock()
-		first := !c.loggedReset.Equal(r.Reset)
-		c.loggedReset = r.Reset
-		c.mu.Unlock()
-		if first {
-			c.log.Warn("primary rate limit reached: waiting for the reset",
-				"until", r.Reset.UTC().Format(time.RFC3339), "wait", wait.Round(time.Second))
-		}
-		if err := sleep(ctx, wait); err != nil {
-			return err
-		}
-		c.mu.Lock()
-		if c.rate == r {
-			c.rate = renewed(r)
-		}
-		c.mu.Unlock()
 	}
 }
 
@@ -505,14 +645,20 @@ func secondaryWait(h http.Header, msg string) (time.Duration, bool) {
 	return 0, false
 }
 
-func apiMessage(body []byte) string {
-	var m struct {
-		Message string `json:"message"`
+// apiError decodes an error body ({"message": ..., "documentation_url": ...})
+// into go-github's ErrorResponse; a body that is not one gives an empty one.
+func apiError(body []byte) *github.ErrorResponse {
+	var e github.ErrorResponse
+	if jsonUnmarshal(body, &e) != nil {
+		return &github.ErrorResponse{}
 	}
-	if jsonUnmarshal(body, &m) == nil {
-		return m.Message
-	}
-	return ""
+	return &e
+}
+
+// secondaryDoc tells whether an error's documentation_url points at the
+// secondary rate limits, as go-github's CheckResponse reads it.
+func secondaryDoc(u string) bool {
+	return strings.HasSuffix(u, "secondary-rate-limits") || strings.HasSuffix(u, "#abuse-rate-limits")
 }
 
 // scrub removes the token from s, for errors built from server or transport text.

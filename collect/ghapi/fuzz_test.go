@@ -94,7 +94,7 @@ func FuzzRateHeaders(f *testing.F) {
 		c.noteRate(h) // the same answer twice, as concurrent pages give
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		err = c.waitBeforeSend(ctx)
+		err = c.reserve(ctx)
 		var qe *QuotaError
 		switch {
 		case err == nil:
@@ -103,7 +103,7 @@ func FuzzRateHeaders(f *testing.F) {
 				t.Fatal("empty quota message")
 			}
 		default:
-			t.Fatalf("headers %q/%q/%q/%q/%q: waitBeforeSend = %v, want nil or a QuotaError", limit, remaining, used, reset, resource, err)
+			t.Fatalf("headers %q/%q/%q/%q/%q: reserve = %v, want nil or a QuotaError", limit, remaining, used, reset, resource, err)
 		}
 	})
 }

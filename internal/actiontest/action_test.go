@@ -34,11 +34,10 @@ import (
 const testToken = "ghs_actiontestTOKEN0123456789abcdefXYZ"
 
 var (
-	exprRef    = regexp.MustCompile(`\$\{\{(.*?)\}\}`)
-	inputsRef  = regexp.MustCompile(`\binputs\.([A-Za-z0-9_-]+)`)
-	stepsRef   = regexp.MustCompile(`\bsteps\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)`)
-	scriptRef  = regexp.MustCompile(`^bash "\$\{\{ github\.action_path \}\}/(scripts/action/[a-z-]+\.sh)"$`)
-	setOutputs = regexp.MustCompile(`set_output ([a-z-]+) `)
+	exprRef   = regexp.MustCompile(`\$\{\{(.*?)\}\}`)
+	inputsRef = regexp.MustCompile(`\binputs\.([A-Za-z0-9_-]+)`)
+	stepsRef  = regexp.MustCompile(`\bsteps\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)`)
+	scriptRef = regexp.MustCompile(`^bash "\$\{\{ github\.action_path \}\}/(scripts/action/[a-z-]+\.sh)"$`)
 )
 
 func TestActionDefinition(t *testing.T) {
