@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"math"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -138,6 +139,9 @@ func Analyze(events []collect.Event, opts Options) (*Result, error) {
 	return res, nil
 }
 
+// gcPercent is the garbage-collection target (GOGC) while Run works.
+const gcPercent = 400
+
 // eventColumns are the columns of events.parquet the analysis reads.
 var eventColumns = []string{
 	"community", "repo", "actor", "actor_type", "kind", "occurred_at",
@@ -148,6 +152,10 @@ var eventColumns = []string{
 // DIR/analysis.json, each file atomically. The events are read batch by
 // batch, never held all at once.
 func Run(ctx context.Context, dir string, opts Options) (*Manifest, error) {
+	// Reading Parquet allocates many short-lived Arrow buffers. A higher
+	// garbage-collection target trades about 250 MB of peak memory (for 3
+	// million events) for some 20% less CPU time; see BenchmarkRun.
+	defer debug.SetGCPercent(debug.SetGCPercent(gcPercent))
 	log := opts.Logger
 	if log == nil {
 		log = slog.Default()

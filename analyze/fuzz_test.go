@@ -1,7 +1,9 @@
 package analyze
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -173,4 +175,47 @@ func checkTables(t *testing.T, res *Result, asOf time.Time) {
 	for k := range transitions {
 		t.Fatalf("transitions of %v, who has no month rows", k)
 	}
+}
+
+// FuzzParseMailmap: any .mailmap is read without panicking, an error names
+// the file, and an entry appended last maps its commit identity, whatever
+// the case and spacing of the lookup.
+func FuzzParseMailmap(f *testing.F) {
+	f.Add("# comment\nAnn Lee <ann@example.org>\n<new@example.org> <old@example.org>\nBo Dee <bo@example.org> bo <BO@Example.org> trailing\n", "Proper Name", "proper@example.org", "Commit Name", "commit@example.org")
+	f.Add("<>\n", "A", "a@b", "", "c@d")
+	f.Add("Name <unterminated\n\r\n\t# not a comment <x@y>", "<script>", "x", "y", "z")
+	f.Add(strings.Repeat("a <b> ", 1000), "Zoë 山田", "z@例え.jp", "ZOË  山田", "Z@例え.JP")
+	f.Fuzz(func(t *testing.T, src, properName, properEmail, commitName, commitEmail string) {
+		m, err := ParseMailmap(strings.NewReader(src), "fuzz.mailmap")
+		if err != nil {
+			if !strings.Contains(err.Error(), "fuzz.mailmap") {
+				t.Fatalf("error %q does not name the file", err)
+			}
+			return
+		}
+		m.Map(commitName, commitEmail)
+		for _, s := range []string{properName, properEmail, commitName, commitEmail} {
+			if strings.ContainsAny(s, "<>\n\r") {
+				return
+			}
+		}
+		pn, pe, ce := strings.TrimSpace(properName), strings.TrimSpace(properEmail), strings.TrimSpace(commitEmail)
+		if pn == "" || pe == "" || ce == "" || strings.HasPrefix(pn, "#") {
+			return
+		}
+		line := fmt.Sprintf("\n%s <%s> %s <%s>\n", properName, properEmail, commitName, commitEmail)
+		m, err = ParseMailmap(strings.NewReader(src+line), "fuzz.mailmap")
+		if err != nil {
+			t.Fatalf("%q: %v", src+line, err)
+		}
+		for _, s := range []string{commitName, commitEmail} {
+			if strings.ToLower(strings.ToUpper(s)) != strings.ToLower(s) {
+				return // case mapping is not reversible for this text
+			}
+		}
+		gotName, gotEmail, ok := m.Map(strings.ToUpper(commitName)+" ", " "+strings.ToUpper(commitEmail))
+		if !ok || gotName != pn || gotEmail != pe {
+			t.Fatalf("%q: Map(%q, %q) = %q, %q, %v; want %q, %q", src+line, commitName, commitEmail, gotName, gotEmail, ok, pn, pe)
+		}
+	})
 }

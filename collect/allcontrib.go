@@ -3,7 +3,6 @@ package collect
 import (
 	"cmp"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/go-github/v57/github"
 	"github.com/journeys-dev/journeys/collect/ghapi"
 )
 
@@ -66,8 +66,8 @@ func (rc *repoCollector) noteIncomplete(s string) {
 }
 
 func (rc *repoCollector) acHistoryPage(body []byte, incremental bool) (*delta, bool, error) {
-	var items []*apiCommit
-	if err := json.Unmarshal(body, &items); err != nil {
+	items, err := decodeList(body, fromCommit)
+	if err != nil {
 		return nil, false, err
 	}
 	d := &delta{}
@@ -85,11 +85,14 @@ func (rc *repoCollector) acHistoryPage(body []byte, incremental bool) (*delta, b
 
 // parseACFile decodes a contents API answer for .all-contributorsrc.
 func parseACFile(body []byte) ([]acEntry, error) {
-	var c apiContent
+	var c github.RepositoryContent
 	if err := json.Unmarshal(body, &c); err != nil {
 		return nil, err
 	}
-	raw, err := base64.StdEncoding.DecodeString(strings.NewReplacer("\n", "", "\r", "").Replace(c.Content))
+	// go-github's GetContent decodes the base64 payload (line breaks
+	// and all).
+	text, err := c.GetContent()
+	raw := []byte(text)
 	if err != nil {
 		return nil, fmt.Errorf("decode content: %w", err)
 	}

@@ -1,14 +1,20 @@
 package collect
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/google/go-github/v57/github"
 )
 
-// The types in this file decode GitHub's REST payloads: only the fields
-// collection uses, named exactly as the REST reference names them. They are
-// also what the state folder keeps between runs.
+// Payloads are decoded into go-github's types (github.Repository,
+// github.Issue, github.IssueComment, ...), then converted into the records
+// below: only the fields collection uses, named exactly as GitHub's REST
+// reference names them. The records are what the state folder keeps
+// between runs (small, and free of bodies and URLs); the go-github values
+// live only while a page is decoded.
 
 type apiUser struct {
 	Login string `json:"login"`
@@ -156,12 +162,143 @@ type apiIssueEvent struct {
 	} `json:"issue,omitempty"`
 }
 
-// apiContent is GET /repos/{owner}/{repo}/contents/{path}.
-type apiContent struct {
-	Type     string `json:"type"`
-	Encoding string `json:"encoding"`
-	Content  string `json:"content"`
-	SHA      string `json:"sha"`
+func ptr[T any](v T) *T { return &v }
+
+// decodeList decodes a page of a listing into go-github's type P and
+// converts each item with conv (nil items are skipped).
+func decodeList[P, R any](body []byte, conv func(*P) *R) ([]*R, error) {
+	var page []*P
+	if err := json.Unmarshal(body, &page); err != nil {
+		return nil, err
+	}
+	out := make([]*R, 0, len(page))
+	for _, p := range page {
+		if p != nil {
+			out = append(out, conv(p))
+		}
+	}
+	return out, nil
 }
 
-func ptr[T any](v T) *T { return &v }
+// issuePayload is one item of the issues listing: go-github's Issue, with
+// pull_request.merged_at, which go-github v57's PullRequestLinks lacks.
+type issuePayload struct {
+	github.Issue
+	PullRequest *struct {
+		github.PullRequestLinks
+		MergedAt *github.Timestamp `json:"merged_at"`
+	} `json:"pull_request,omitempty"`
+}
+
+func fromUser(u *github.User) *apiUser {
+	if u == nil {
+		return nil
+	}
+	return &apiUser{Login: u.GetLogin(), ID: u.GetID(), Type: u.GetType()}
+}
+
+func users(us []*github.User) []apiUser {
+	out := make([]apiUser, 0, len(us))
+	for _, u := range us {
+		if u != nil {
+			out = append(out, *fromUser(u))
+		}
+	}
+	return out
+}
+
+// timePtr converts an optional go-github timestamp.
+func timePtr(t *github.Timestamp) *time.Time {
+	if t == nil {
+		return nil
+	}
+	return ptr(t.Time)
+}
+
+func fromRepo(r *github.Repository) *apiRepo {
+	return &apiRepo{ID: r.GetID(), FullName: r.GetFullName(), DefaultBranch: r.GetDefaultBranch(),
+		CreatedAt: r.GetCreatedAt().Time, PushedAt: timePtr(r.PushedAt), Fork: r.GetFork(), Archived: r.GetArchived(),
+		StargazersCount: int64(r.GetStargazersCount()), ForksCount: int64(r.GetForksCount())}
+}
+
+func fromIssue(it *issuePayload) *apiIssue {
+	out := &apiIssue{ID: it.GetID(), Number: int64(it.GetNumber()), Title: it.GetTitle(), State: it.GetState(),
+		StateReason: it.StateReason, User: fromUser(it.User), AuthorAssociation: it.GetAuthorAssociation(),
+		Assignees: users(it.Assignees), Comments: int64(it.GetComments()),
+		CreatedAt: it.GetCreatedAt().Time, UpdatedAt: it.GetUpdatedAt().Time, ClosedAt: timePtr(it.ClosedAt)}
+	for _, l := range it.Labels {
+		if l != nil {
+			out.Labels = append(out.Labels, apiLabel{Name: l.GetName()})
+		}
+	}
+	if it.PullRequest != nil {
+		out.PullRequest = &struct {
+			MergedAt *time.Time `json:"merged_at"`
+		}{MergedAt: timePtr(it.PullRequest.MergedAt)}
+	}
+	return out
+}
+
+func fromIssueComment(c *github.IssueComment) *apiComment {
+	return &apiComment{ID: c.GetID(), IssueURL: c.GetIssueURL(), User: fromUser(c.User), AuthorAssociation: c.GetAuthorAssociation(),
+		CreatedAt: c.GetCreatedAt().Time, UpdatedAt: c.GetUpdatedAt().Time}
+}
+
+func fromReviewComment(c *github.PullRequestComment) *apiComment {
+	return &apiComment{ID: c.GetID(), PullRequestURL: c.GetPullRequestURL(), User: fromUser(c.User), AuthorAssociation: c.GetAuthorAssociation(),
+		CreatedAt: c.GetCreatedAt().Time, UpdatedAt: c.GetUpdatedAt().Time}
+}
+
+func fromReview(r *github.PullRequestReview) *apiReview {
+	return &apiReview{ID: r.GetID(), User: fromUser(r.User), State: r.GetState(), SubmittedAt: timePtr(r.SubmittedAt)}
+}
+
+func fromGitPerson(a *github.CommitAuthor) apiGitPerson {
+	return apiGitPerson{Name: a.GetName(), Email: a.GetEmail(), Date: a.GetDate().Time}
+}
+
+func fromCommit(c *github.RepositoryCommit) *apiCommit {
+	out := &apiCommit{SHA: c.GetSHA(), Author: fromUser(c.Author), Committer: fromUser(c.Committer)}
+	if gc := c.Commit; gc != nil {
+		out.Commit.Author, out.Commit.Committer, out.Commit.Message = fromGitPerson(gc.Author), fromGitPerson(gc.Committer), gc.GetMessage()
+	}
+	for _, p := range c.Parents {
+		out.Parents = append(out.Parents, struct {
+			SHA string `json:"sha"`
+		}{SHA: p.GetSHA()})
+	}
+	return out
+}
+
+func fromStar(s *github.Stargazer) *apiStar {
+	return &apiStar{StarredAt: s.GetStarredAt().Time, User: fromUser(s.User)}
+}
+
+func fromFork(r *github.Repository) *apiFork {
+	return &apiFork{ID: r.GetID(), FullName: r.GetFullName(), Owner: fromUser(r.Owner), CreatedAt: r.GetCreatedAt().Time}
+}
+
+func fromEvent(e *github.IssueEvent) *apiIssueEvent {
+	out := &apiIssueEvent{ID: e.GetID(), Actor: fromUser(e.Actor), Event: e.GetEvent(), CommitID: e.CommitID,
+		CreatedAt: e.GetCreatedAt().Time, Assignee: fromUser(e.Assignee)}
+	if e.Label != nil {
+		out.Label = &struct {
+			Name string `json:"name"`
+		}{Name: e.Label.GetName()}
+	}
+	if is := e.Issue; is != nil {
+		out.Issue = &struct {
+			Number      int64    `json:"number"`
+			User        *apiUser `json:"user"`
+			PullRequest *struct {
+				URL string `json:"url"`
+			} `json:"pull_request,omitempty"`
+		}{Number: int64(is.GetNumber()), User: fromUser(is.User)}
+		if is.PullRequestLinks != nil {
+			out.Issue.PullRequest = &struct {
+				URL string `json:"url"`
+			}{URL: is.PullRequestLinks.GetURL()}
+		}
+	}
+	return out
+}

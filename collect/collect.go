@@ -54,8 +54,10 @@ type Options struct {
 	// MaxWait bounds a wait for the rate limit's reset; <0 waits as long as
 	// needed, 0 does not wait.
 	MaxWait time.Duration
-	// DryRun estimates each repository's cost and writes nothing.
+	// DryRun estimates each repository's cost and writes nothing; the
+	// estimate is printed to Report (default: Progress).
 	DryRun      bool
+	Report      io.Writer
 	ToolVersion string
 	Logger      *slog.Logger
 	// Progress receives a status display (live on a terminal, a status line

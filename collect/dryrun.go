@@ -12,29 +12,46 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/go-github/v57/github"
 	"github.com/journeys-dev/journeys/collect/ghapi"
 )
 
+// A listingCost is one line of a dry run's estimate: a listing, the items
+// GitHub says it holds (-1: not counted) and the requests reading it costs.
+type listingCost struct {
+	name     string
+	items    int64
+	requests int64
+	note     string
+}
+
 // A repoEstimate is what a dry run finds about one repository.
 type repoEstimate struct {
-	counts map[string]int64 // listing -> items
+	lines  []listingCost
+	counts map[string]int64 // listing -> items, for the manifest
 	cost   int64            // requests a first collection would spend
 }
 
-// dryRun estimates, per repository, the requests a first collection would
-// spend, from each listing's size (one item per page, so the rel="last"
-// link gives the count), and prints it with the quota left. It writes
-// nothing.
+// dryRun estimates, per repository and listing, the requests a first
+// collection would spend, from each listing's size (asked with per_page=1,
+// so that the rel="last" link gives the count, one request per listing),
+// and prints it with the quota left (GET /rate_limit, which costs none) to
+// opts.Report. It writes no file.
 func dryRun(ctx context.Context, c *ghapi.Client, communities []Community, opts Options) (*Manifest, error) {
 	m := &Manifest{ToolVersion: opts.ToolVersion, APIURL: c.Base(), StartedAt: time.Now().UTC(), Tables: map[string]int64{}}
-	w := opts.Progress
+	w := opts.Report
+	if w == nil {
+		w = opts.Progress
+	}
 	if w == nil {
 		w = io.Discard
 	}
+	fmt.Fprintf(w, "Dry run against %s: estimating what a first collection would cost (nothing is collected).\n", c.Base())
 	var total int64
 	var err error
 	var failed []string
 	done := map[string]*repoEstimate{}
+	estimated := 0
 	for _, com := range communities {
 		for _, repo := range com.Repos {
 			est, ok := done[repo]
@@ -54,13 +71,14 @@ func dryRun(ctx context.Context, c *ghapi.Client, communities []Community, opts 
 					}
 					st.Status, st.Error = "failed", err.Error()
 					failed = append(failed, repo)
-					fmt.Fprintf(w, "%s: cannot estimate: %v\n", repo, err)
+					fmt.Fprintf(w, "\n%s: cannot estimate: %v\n", repo, err)
 					m.Repos = append(m.Repos, st)
 					continue
 				}
 				done[repo] = est
 				total += est.cost
-				fmt.Fprintf(w, "%s: about %d requests (%s)\n", repo, est.cost, describeCounts(est.counts))
+				estimated++
+				printEstimate(w, repo, est)
 			}
 			for k, v := range est.counts {
 				st.Rows[k] = v
@@ -68,16 +86,20 @@ func dryRun(ctx context.Context, c *ghapi.Client, communities []Community, opts 
 			m.Repos = append(m.Repos, st)
 		}
 	}
-	m.Requests, _, m.NotModified = c.Stats()
 	rate, err := rateLimit(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	left := "unknown"
+	m.Requests, _, m.NotModified = c.Stats()
+	fmt.Fprintf(w, "\nTotal: about %s requests for a first collection of %d %s.\n", thousands(total), estimated, plural(estimated, "repository", "repositories"))
 	if rate.Known {
-		left = fmt.Sprintf("%d of %d, resets %s", rate.Remaining, rate.Limit, rate.Reset.UTC().Format(time.RFC3339))
+		fmt.Fprintf(w, "Quota left: %s of %s, resets at %s UTC (in %s); this estimate spent %d %s.\n",
+			thousands(int64(rate.Remaining)), thousands(int64(rate.Limit)), rate.Reset.UTC().Format("15:04"),
+			roundWait(max(time.Until(rate.Reset), 0)), m.Requests, plural(int(m.Requests), "request", "requests"))
+		fmt.Fprintln(w, fitNote(total, rate))
+	} else {
+		fmt.Fprintf(w, "Quota left: unknown (the server does not report rate limits); this estimate spent %d requests.\n", m.Requests)
 	}
-	fmt.Fprintf(w, "total: about %d requests for a first collection; quota left: %s; this estimate spent %d\n", total, left, m.Requests)
 	m.FinishedAt = time.Now().UTC()
 	if len(failed) > 0 {
 		return m, fmt.Errorf("%w: %s", ErrSomeReposFailed, strings.Join(failed, ", "))
@@ -85,15 +107,65 @@ func dryRun(ctx context.Context, c *ghapi.Client, communities []Community, opts 
 	return m, nil
 }
 
-func describeCounts(c map[string]int64) string {
-	var parts []string
-	for _, k := range []string{"issues", "pull_requests", "comments", "review_comments", "commits", "stargazers", "forks", "issue_events"} {
-		parts = append(parts, fmt.Sprintf("%s %d", k, c[k]))
+// printEstimate prints one repository's table: listing, items, requests.
+func printEstimate(w io.Writer, repo string, est *repoEstimate) {
+	fmt.Fprintf(w, "\n%s\n", repo)
+	fmt.Fprintf(w, "  %-18s %9s %9s\n", "listing", "items", "requests")
+	for _, l := range est.lines {
+		items := "-"
+		if l.items >= 0 {
+			items = thousands(l.items)
+		}
+		line := fmt.Sprintf("  %-18s %9s %9s", l.name, items, thousands(l.requests))
+		if l.note != "" {
+			line += "  " + l.note
+		}
+		fmt.Fprintln(w, line)
 	}
-	return strings.Join(parts, ", ")
+	fmt.Fprintf(w, "  %-18s %9s %9s\n", "total", "", thousands(est.cost))
 }
 
-// rateLimit reads GET /rate_limit, which costs no quota.
+// fitNote says whether total fits in the quota left, or how many resets
+// it takes.
+func fitNote(total int64, r ghapi.Rate) string {
+	if total <= int64(r.Remaining) {
+		return "That fits in the quota left."
+	}
+	if r.Limit <= 0 {
+		return "That is more than the quota left."
+	}
+	resets := (total - int64(r.Remaining) + int64(r.Limit) - 1) / int64(r.Limit)
+	return fmt.Sprintf("That is more than the quota left: the collection waits for about %d quota %s (hourly on GitHub), or stops at --max-wait and resumes on the next run.",
+		resets, plural(int(resets), "reset", "resets"))
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// thousands formats n with commas between thousands: 12,345.
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// rateLimit reads GET /rate_limit, which costs no quota, into go-github's
+// RateLimits.
 func rateLimit(ctx context.Context, c *ghapi.Client) (ghapi.Rate, error) {
 	resp, err := c.Get(ctx, ghapi.Request{Path: "rate_limit"})
 	if err != nil {
@@ -103,20 +175,16 @@ func rateLimit(ctx context.Context, c *ghapi.Client) (ghapi.Rate, error) {
 		return ghapi.Rate{}, fmt.Errorf("get rate limit: %w", err)
 	}
 	var rl struct {
-		Resources struct {
-			Core struct {
-				Limit     int   `json:"limit"`
-				Remaining int   `json:"remaining"`
-				Used      int   `json:"used"`
-				Reset     int64 `json:"reset"`
-			} `json:"core"`
-		} `json:"resources"`
+		Resources github.RateLimits `json:"resources"`
 	}
 	if err := json.Unmarshal(resp.Body, &rl); err != nil {
 		return ghapi.Rate{}, fmt.Errorf("decode rate limit: %w", err)
 	}
 	core := rl.Resources.Core
-	r := ghapi.Rate{Limit: core.Limit, Remaining: core.Remaining, Used: core.Used, Reset: time.Unix(core.Reset, 0), Known: true}
+	if core == nil {
+		return ghapi.Rate{}, nil
+	}
+	r := ghapi.Rate{Limit: core.Limit, Remaining: core.Remaining, Used: core.Limit - core.Remaining, Reset: core.Reset.Time, Known: true}
 	c.SetRate(r)
 	return r, nil
 }
@@ -126,54 +194,69 @@ func estimateRepo(ctx context.Context, c *ghapi.Client, repo string) (*repoEstim
 	if err != nil {
 		return nil, fmt.Errorf("get repository %s: %w", repo, err)
 	}
-	var r apiRepo
+	var r github.Repository
 	if err := json.Unmarshal(resp.Body, &r); err != nil {
 		return nil, fmt.Errorf("decode repository %s: %w", repo, err)
 	}
 	p := "repos/" + repo + "/"
-	listings := []struct{ name, path, accept string }{
-		{"issues", p + "issues?state=all&per_page=1", ""},
-		{"pull_requests", p + "pulls?state=all&per_page=1", ""},
-		{"comments", p + "issues/comments?per_page=1", ""},
-		{"review_comments", p + "pulls/comments?per_page=1", ""},
-		{"commits", p + "commits?sha=" + url.QueryEscape(r.DefaultBranch) + "&per_page=1", ""},
-		{"forks", p + "forks?per_page=1", ""},
-		{"issue_events", p + "issues/events?per_page=1", ""},
+	listings := []struct{ name, label, path string }{
+		{"issues", "issues and PRs", p + "issues?state=all&per_page=1"},
+		{"pull_requests", "reviews", p + "pulls?state=all&per_page=1"},
+		{"comments", "comments", p + "issues/comments?per_page=1"},
+		{"review_comments", "review comments", p + "pulls/comments?per_page=1"},
+		{"commits", "commits", p + "commits?sha=" + url.QueryEscape(r.GetDefaultBranch()) + "&per_page=1"},
+		{"forks", "forks", p + "forks?per_page=1"},
+		{"issue_events", "issue events", p + "issues/events?per_page=1"},
 	}
-	est := &repoEstimate{counts: map[string]int64{"stargazers": r.StargazersCount}}
-	// The repository, .all-contributorsrc and its history, and one page
-	// of stargazers per 100.
-	est.cost = 3 + pages(r.StargazersCount)
+	stars := int64(r.GetStargazersCount())
+	est := &repoEstimate{counts: map[string]int64{"stargazers": stars}}
+	est.lines = append(est.lines, listingCost{name: "repository", items: 1, requests: 1})
 	for _, l := range listings {
-		resp, err := c.Get(ctx, ghapi.Request{Path: l.path, Accept: l.accept})
+		resp, err := c.Get(ctx, ghapi.Request{Path: l.path})
 		var se *ghapi.StatusError
-		if errors.As(err, &se) && se.Code == http.StatusConflict {
-			est.counts[l.name] = 0 // an empty repository: no commits
-			est.cost++
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("count %s of %s: %w", l.name, repo, err)
-		}
 		n := int64(0)
-		if last := ghapi.LinkRel(resp.Header.Get("Link"), "last"); last != "" {
-			if u, err := url.Parse(last); err == nil {
-				n, _ = strconv.ParseInt(u.Query().Get("page"), 10, 64)
-			}
-		} else {
-			var items []json.RawMessage
-			if json.Unmarshal(resp.Body, &items) == nil {
-				n = int64(len(items))
-			}
+		switch {
+		case errors.As(err, &se) && se.Code == http.StatusConflict:
+			// An empty repository: no commits.
+		case err != nil:
+			return nil, fmt.Errorf("count %s of %s: %w", l.name, repo, err)
+		default:
+			n = listingSize(resp)
 		}
 		est.counts[l.name] = n
+		line := listingCost{name: l.label, items: n, requests: pages(n)}
 		if l.name == "pull_requests" {
-			est.cost += n // one reviews request per pull request
-		} else {
-			est.cost += pages(n)
+			// One request per pull request; the pulls listing itself is
+			// not read (the issues listing has the pull requests).
+			line.requests, line.note = n, "one request per pull request"
+			line.items = -1
 		}
+		est.lines = append(est.lines, line)
+	}
+	est.lines = append(est.lines,
+		listingCost{name: "stargazers", items: stars, requests: pages(stars)},
+		listingCost{name: "all-contributors", items: -1, requests: 2,
+			note: fmt.Sprintf(".all-contributorsrc and its history (dating the people it lists reads older versions: up to %s more)", thousands(acVersionBudget))})
+	for _, l := range est.lines {
+		est.cost += l.requests
 	}
 	return est, nil
+}
+
+// listingSize is the item count of a listing asked with per_page=1: the
+// page number of its rel="last" link, or the items of its only page.
+func listingSize(resp *ghapi.Response) int64 {
+	if last := ghapi.LinkRel(resp.Header.Get("Link"), "last"); last != "" {
+		if u, err := url.Parse(last); err == nil {
+			n, _ := strconv.ParseInt(u.Query().Get("page"), 10, 64)
+			return n
+		}
+	}
+	var items []json.RawMessage
+	if json.Unmarshal(resp.Body, &items) == nil {
+		return int64(len(items))
+	}
+	return 0
 }
 
 // pages is the pages a listing of n items takes at 100 a page (an empty

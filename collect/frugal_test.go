@@ -211,7 +211,7 @@ func TestDryRunEstimatesAndWritesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Log(out.String())
-	for _, want := range []string{"acme/big: about", "quota left: 4", "issues 250"} {
+	for _, want := range []string{"\nacme/big\n", "Quota left: 4,", "  issues and PRs           250         3\n", "Total: about "} {
 		if !bytes.Contains(out.Bytes(), []byte(want)) {
 			t.Errorf("dry run output lacks %q", want)
 		}

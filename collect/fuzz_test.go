@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/google/go-github/v57/github"
 )
 
 // FuzzCoAuthors: any commit message yields as many names as emails, each
@@ -60,7 +62,8 @@ func acContents(file []byte) []byte {
 		enc = enc[60:]
 	}
 	lines = append(lines, enc)
-	body, _ := json.Marshal(apiContent{Type: "file", Encoding: "base64", Content: strings.Join(lines, "\n") + "\n"})
+	body, _ := json.Marshal(github.RepositoryContent{Type: github.String("file"), Encoding: github.String("base64"),
+		Content: github.String(strings.Join(lines, "\n") + "\n")})
 	return body
 }
 

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/go-github/v57/github"
 	"github.com/journeys-dev/journeys/collect/ghapi"
 	"github.com/journeys-dev/journeys/internal/table"
 )
@@ -91,11 +92,15 @@ func listOrg(ctx context.Context, c *ghapi.Client, org string) ([]OrgRepo, error
 			}
 			return nil, fmt.Errorf("list repositories of organisation %s: %w", org, err)
 		}
-		var page []OrgRepo
-		if err := json.Unmarshal(resp.Body, &page); err != nil {
+		page, err := decodeList(resp.Body, func(r *github.Repository) *OrgRepo {
+			return &OrgRepo{FullName: r.GetFullName(), Fork: r.GetFork(), Archived: r.GetArchived()}
+		})
+		if err != nil {
 			return nil, fmt.Errorf("list repositories of organisation %s: decode %s: %w", org, resp.URL, err)
 		}
-		out = append(out, page...)
+		for _, r := range page {
+			out = append(out, *r)
+		}
 		next = resp.Next()
 	}
 	sortOrgRepos(out)

@@ -129,7 +129,7 @@ func (p *progress) startLive() {
 	p.live = mpb.New(mpb.WithOutput(p.w), mpb.WithWidth(40), mpb.WithRefreshRate(200*time.Millisecond))
 	p.bar = p.live.AddBar(int64(p.total),
 		mpb.PrependDecorators(decor.Name("repositories ", decor.WCSyncSpaceR), decor.CountersNoUnit("%d/%d", decor.WCSyncWidth)),
-		mpb.AppendDecorators(decor.Percentage(decor.WCSyncSpace), decor.Any(func(decor.Statistics) string { return p.repoNote() })),
+		mpb.AppendDecorators(decor.Any(func(decor.Statistics) string { return p.repoNote() })),
 	)
 	p.info = p.live.New(0, mpb.NopStyle(),
 		mpb.PrependDecorators(decor.Any(func(decor.Statistics) string { return p.counters() })),
@@ -158,7 +158,10 @@ func (p *progress) repoNote() string {
 		}
 		parts = append(parts, s)
 	}
-	return strings.Join(parts, "; ")
+	if len(parts) == 0 {
+		return ""
+	}
+	return " " + strings.Join(parts, "; ")
 }
 
 // counters is the pages, items, requests and quota part of the display,
@@ -195,8 +198,8 @@ func roundWait(d time.Duration) string {
 	if d < 2*time.Minute {
 		return d.Round(time.Second).String()
 	}
-	s := d.Round(time.Minute).String() // "38m0s", "1h2m0s"
-	return strings.TrimSuffix(s, "0s")
+	s := strings.TrimSuffix(d.Round(time.Minute).String(), "0s") // "38m", "1h2m", "1h0m"
+	return strings.TrimSuffix(s, "h0m") + map[bool]string{true: "h"}[strings.HasSuffix(s, "h0m")]
 }
 
 // line is the plain status line.
@@ -222,7 +225,7 @@ func (p *progress) runningNote() string {
 	if n == 0 {
 		return ""
 	}
-	note := p.repoNote()
+	note := strings.TrimSpace(p.repoNote())
 	if i := strings.Index(note, "working on "); i >= 0 {
 		return note[i:]
 	}

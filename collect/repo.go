@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/google/go-github/v57/github"
 	"github.com/journeys-dev/journeys/collect/ghapi"
 	"golang.org/x/sync/errgroup"
 )
@@ -151,14 +152,15 @@ func (rc *repoCollector) fetchRepo(ctx context.Context) error {
 	if resp.NotModified {
 		return nil
 	}
-	var r apiRepo
-	if err := json.Unmarshal(resp.Body, &r); err != nil {
+	var gr github.Repository
+	if err := json.Unmarshal(resp.Body, &gr); err != nil {
 		return fmt.Errorf("decode repository %s: %w", rc.repo, err)
 	}
+	r := fromRepo(&gr)
 	if r.DefaultBranch == "" {
 		return fmt.Errorf("repository %s: GitHub served no default branch", rc.repo)
 	}
-	return rc.apply(&delta{Repo: &r, RepoETag: ptr(resp.ETag())})
+	return rc.apply(&delta{Repo: r, RepoETag: ptr(resp.ETag())})
 }
 
 // A pageFunc decodes one page. incremental says a complete walk happened
@@ -302,8 +304,8 @@ func pageURLs(next, link string) []string {
 }
 
 func (rc *repoCollector) issuesPage(body []byte, incremental bool) (*delta, bool, error) {
-	var items []*apiIssue
-	if err := json.Unmarshal(body, &items); err != nil {
+	items, err := decodeList(body, fromIssue)
+	if err != nil {
 		return nil, false, err
 	}
 	stop := false
@@ -322,7 +324,13 @@ func (rc *repoCollector) issuesPage(body []byte, incremental bool) (*delta, bool
 func (rc *repoCollector) commentsPage(review bool) pageFunc {
 	return func(body []byte, incremental bool) (*delta, bool, error) {
 		var items []*apiComment
-		if err := json.Unmarshal(body, &items); err != nil {
+		var err error
+		if review {
+			items, err = decodeList(body, fromReviewComment)
+		} else {
+			items, err = decodeList(body, fromIssueComment)
+		}
+		if err != nil {
 			return nil, false, err
 		}
 		stop := false
@@ -347,8 +355,8 @@ func (rc *repoCollector) commentsPage(review bool) pageFunc {
 }
 
 func (rc *repoCollector) commitsPage(body []byte, incremental bool) (*delta, bool, error) {
-	var items []*apiCommit
-	if err := json.Unmarshal(body, &items); err != nil {
+	items, err := decodeList(body, fromCommit)
+	if err != nil {
 		return nil, false, err
 	}
 	stop := false
@@ -365,8 +373,8 @@ func (rc *repoCollector) commitsPage(body []byte, incremental bool) (*delta, boo
 }
 
 func (rc *repoCollector) forksPage(body []byte, incremental bool) (*delta, bool, error) {
-	var items []*apiFork
-	if err := json.Unmarshal(body, &items); err != nil {
+	items, err := decodeList(body, fromFork)
+	if err != nil {
 		return nil, false, err
 	}
 	stop := false
@@ -383,8 +391,8 @@ func (rc *repoCollector) forksPage(body []byte, incremental bool) (*delta, bool,
 }
 
 func (rc *repoCollector) eventsPage(body []byte, incremental bool) (*delta, bool, error) {
-	var items []*apiIssueEvent
-	if err := json.Unmarshal(body, &items); err != nil {
+	items, err := decodeList(body, fromEvent)
+	if err != nil {
 		return nil, false, err
 	}
 	stop := false
@@ -453,8 +461,8 @@ func (rc *repoCollector) walkStars(ctx context.Context, first string) error {
 				}
 			}
 		} else {
-			var items []*apiStar
-			if err := json.Unmarshal(resp.Body, &items); err != nil {
+			items, err := decodeList(resp.Body, fromStar)
+			if err != nil {
 				return fmt.Errorf("list stargazers of %s: decode %s: %w", rc.repo, u, err)
 			}
 			for _, it := range items {
@@ -527,8 +535,8 @@ func (rc *repoCollector) fetchReviews(ctx context.Context) error {
 				if page == 0 {
 					jb.mark.ETag = resp.ETag()
 				}
-				var items []*apiReview
-				if err := json.Unmarshal(resp.Body, &items); err != nil {
+				items, err := decodeList(resp.Body, fromReview)
+				if err != nil {
 					return fmt.Errorf("list reviews of %s#%d: decode: %w", rc.repo, jb.number, err)
 				}
 				for _, r := range items {

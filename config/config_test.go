@@ -162,3 +162,33 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// The README's config reference is a valid config.
+func TestREADMEConfigIsValid(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(readme)
+	start := strings.Index(text, "### Config\n\n```yaml\n")
+	if start < 0 {
+		t.Fatal("README has no ### Config section with a yaml block")
+	}
+	block := text[start+len("### Config\n\n```yaml\n"):]
+	block = block[:strings.Index(block, "```")]
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, ".mailmap"), []byte("Alice <alice@uni.example> <a@old.example>\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "journeys.yml")
+	if err := os.WriteFile(path, []byte(block), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.ReadFile(path)
+	if err != nil {
+		t.Fatalf("README config: %v", err)
+	}
+	if len(cfg.Communities) != 2 {
+		t.Errorf("README config has %d communities, want 2", len(cfg.Communities))
+	}
+}

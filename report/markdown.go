@@ -54,12 +54,13 @@ func mdText(s string) string {
 	return b.String()
 }
 
-// clean replaces control characters and line breaks with spaces and
-// invalid UTF-8 with U+FFFD.
+// clean replaces control characters, line breaks and bidirectional
+// controls (which reorder the text around them) with spaces and invalid
+// UTF-8 with U+FFFD.
 func clean(s string) string {
 	ok := true
 	for _, r := range s {
-		if r == unicode.ReplacementChar || unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+		if r == unicode.ReplacementChar || unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || unicode.Is(unicode.Bidi_Control, r) {
 			ok = false
 			break
 		}
@@ -68,7 +69,7 @@ func clean(s string) string {
 		return s
 	}
 	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || unicode.Is(unicode.Bidi_Control, r) {
 			return ' '
 		}
 		return r

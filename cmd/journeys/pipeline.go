@@ -247,8 +247,10 @@ func (g *globals) collect(ctx context.Context, f *pipelineFlags, cfg *config.Con
 	if f.concurrency < 1 || f.concurrency > 100 {
 		return nil, &usageError{fmt.Errorf("--concurrency must be between 1 and 100, not %d", f.concurrency)}
 	}
-	if err := os.MkdirAll(f.out, 0o755); err != nil {
-		return nil, fmt.Errorf("create output folder: %w", err)
+	if !f.dryRun {
+		if err := os.MkdirAll(f.out, 0o755); err != nil {
+			return nil, fmt.Errorf("create output folder: %w", err)
+		}
 	}
 	communities := make([]collect.Community, len(cfg.Communities))
 	for i, c := range cfg.Communities {
@@ -264,6 +266,7 @@ func (g *globals) collect(ctx context.Context, f *pipelineFlags, cfg *config.Con
 		MaxRequests: f.maxRequests,
 		MaxWait:     f.maxWait,
 		DryRun:      f.dryRun,
+		Report:      g.stdout,
 		ToolVersion: toolVersion(),
 		Logger:      g.logger,
 	}
@@ -271,7 +274,7 @@ func (g *globals) collect(ctx context.Context, f *pipelineFlags, cfg *config.Con
 		return nil, err
 	}
 	if !g.quiet {
-		opts.Progress = g.stderr
+		opts.Progress, opts.LogOutput = g.stderr, g.logOut
 	}
 	if err := g.moveStateOut(f); err != nil {
 		return nil, err

@@ -64,9 +64,12 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 type globals struct {
 	stdout, stderr io.Writer
 	logger         *slog.Logger
-	verbose        bool
-	logFormat      string
-	quiet          bool
+	// logOut is where the logger writes (stderr); collection points it at
+	// its live display while that runs, so log lines print above it.
+	logOut    *collect.LogWriter
+	verbose   bool
+	logFormat string
+	quiet     bool
 }
 
 func newRootCmd(g *globals) *cobra.Command {
@@ -115,11 +118,12 @@ func (g *globals) setupLogging() error {
 		level = slog.LevelWarn
 	}
 	opts := &slog.HandlerOptions{Level: level}
+	g.logOut = collect.NewLogWriter(g.stderr)
 	switch g.logFormat {
 	case "text":
-		g.logger = slog.New(slog.NewTextHandler(g.stderr, opts))
+		g.logger = slog.New(slog.NewTextHandler(g.logOut, opts))
 	case "json":
-		g.logger = slog.New(slog.NewJSONHandler(g.stderr, opts))
+		g.logger = slog.New(slog.NewJSONHandler(g.logOut, opts))
 	default:
 		return &usageError{fmt.Errorf("--log-format must be text or json, not %q", g.logFormat)}
 	}

@@ -95,3 +95,28 @@ func TestUnauthorizedIsBadCredentials(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestTokenGoesOnlyToTheAPIHost(t *testing.T) {
+	var elsewhere atomic.Value
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		elsewhere.Store(r.Header.Get("Authorization"))
+		w.Write([]byte(`{}`))
+	}))
+	defer other.Close()
+	var api atomic.Value
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		api.Store(r.Header.Get("Authorization"))
+		http.Redirect(w, r, other.URL+"/download", http.StatusFound)
+	}))
+	defer ts.Close()
+	c, _ := New(Config{BaseURL: ts.URL, Token: "tkn"})
+	if _, err := c.Get(context.Background(), Request{Path: "repos/o/r"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := api.Load(); got != "Bearer tkn" {
+		t.Errorf("the API host got Authorization %q, want the token", got)
+	}
+	if got := elsewhere.Load(); got != "" {
+		t.Errorf("a redirect to another host got Authorization %q", got)
+	}
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Run every fuzz target briefly: the parsers of what strangers write
+# (config, GitHub headers and payloads, commit trailers,
+# .all-contributorsrc, .mailmap) and the analysis over arbitrary events.
+# A failing input is saved under the package's testdata/fuzz/FuzzName/ and
+# from then on runs with every `go test` as a regression case.
+#
+# Usage: scripts/fuzz.sh [-fuzztime=20s] [TARGET...]
+#   TARGET is a fuzz function name (FuzzAnalyze); default: all of them.
+# Environment: FUZZTIME (default 20s) when no -fuzztime= is given.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+fuzztime="${FUZZTIME:-20s}"
+only=()
+for arg in "$@"; do
+	case "$arg" in
+	-fuzztime=*) fuzztime="${arg#-fuzztime=}" ;;
+	-*) echo "fuzz.sh: unknown option $arg" >&2; exit 2 ;;
+	*) only+=("$arg") ;;
+	esac
+done
+
+# package:target, in the order they run.
+targets=(
+	./config:FuzzParse
+	./collect/ghapi:FuzzLinkRel
+	./collect/ghapi:FuzzSecondaryWait
+	./collect/ghapi:FuzzRateHeaders
+	./collect:FuzzCoAuthors
+	./collect:FuzzAllContributorsFile
+	./collect:FuzzACMentions
+	./analyze:FuzzParseMailmap
+	./analyze:FuzzAnalyze
+)
+
+ran=0
+for t in "${targets[@]}"; do
+	pkg="${t%%:*}" name="${t##*:}"
+	if ((${#only[@]})) && [[ ! " ${only[*]} " == *" $name "* ]]; then
+		continue
+	fi
+	echo "== $name ($pkg, $fuzztime)"
+	go test "$pkg" -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime"
+	ran=$((ran + 1))
+done
+if ((ran == 0)); then
+	echo "fuzz.sh: no target named ${only[*]}" >&2
+	exit 2
+fi
