@@ -44,6 +44,9 @@ type Options struct {
 	Notes []string
 }
 
+// eventColumns are the columns of events.parquet the report reads.
+var eventColumns = []string{"community", "repo", "actor", "actor_type", "kind", "occurred_at", "target_number"}
+
 // A Summary is what Run tells the caller.
 type Summary struct {
 	// Headlines has one line per community, e.g. "The Turing Way: 412
@@ -105,7 +108,7 @@ func Run(ctx context.Context, dir string, opts Options) (*Summary, error) {
 	// Events are folded batch by batch: there may be millions.
 	idx := newEventIndex(in.Bots)
 	read("events.parquet", true, func(p string) error {
-		return table.Scan(p, func(batch []collect.Event) error {
+		return table.ScanColumns(p, eventColumns, func(batch []collect.Event) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}

@@ -25,7 +25,7 @@ type timeValue = time.Time
 // zero value, so older files stay readable after a column is added.
 func ReadFile[T any](path string) ([]T, error) {
 	var out []T
-	err := Scan(path, func(batch []T) error {
+	err := scan(path, nil, func(rows int64) { out = make([]T, 0, rows) }, func(batch []T) error {
 		out = append(out, batch...)
 		return nil
 	})
@@ -43,6 +43,12 @@ func Scan[T any](path string, fn func(batch []T) error) error {
 // nil); the other fields of T stay at their zero values. Reading fewer
 // columns is much faster on wide tables.
 func ScanColumns[T any](path string, columns []string, fn func(batch []T) error) error {
+	return scan(path, columns, nil, fn)
+}
+
+// scan is ScanColumns, first telling sized (when not nil) how many rows the
+// file holds.
+func scan[T any](path string, columns []string, sized func(rows int64), fn func(batch []T) error) error {
 	l, err := layoutOf[T]()
 	if err != nil {
 		return err
@@ -52,6 +58,9 @@ func ScanColumns[T any](path string, columns []string, fn func(batch []T) error)
 		return fmt.Errorf("read %s: %w", path, err)
 	}
 	defer pf.Close()
+	if sized != nil {
+		sized(pf.NumRows())
+	}
 	props := pqarrow.ArrowReadProperties{BatchSize: BatchSize}
 	// Dictionary-encoded columns are read as dictionaries, so that each
 	// distinct value is decoded and copied once per batch, not once per row.
