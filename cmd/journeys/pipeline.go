@@ -58,6 +58,7 @@ func (f *pipelineFlags) addCollect(cmd *cobra.Command) {
 	cmd.Flags().IntVar(&f.concurrency, "concurrency", 8, "requests in flight at once (1 to 100)")
 	cmd.Flags().IntVar(&f.maxRequests, "max-requests", 0, "stop after this many requests that count against the quota, saving the checkpoint (0: no cap)")
 	cmd.Flags().DurationVar(&f.maxWait, "max-wait", -1, "longest wait for the rate limit to reset before saving the checkpoint and exiting with status 75 (default: wait as long as needed)")
+	cmd.Flags().Lookup("max-wait").DefValue = "0s" // hides "(default -1ns)": the usage says it in words
 	cmd.Flags().StringVar(&f.orgRepos, "org-repos", "", "expand the config's org: entries from this orgs.json (written by an earlier collection) instead of listing the organisations again; shards given the same file collect exactly the same repositories")
 }
 
