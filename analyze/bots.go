@@ -16,8 +16,10 @@ const (
 )
 
 // KnownBots lists, lower case, accounts that are automation (or stand for
-// no single person) and never have a journey. A "[bot]" suffix is ignored
-// when matching, so "renovate" also covers "renovate[bot]".
+// no single person) and never have a journey. GitHub Apps' accounts
+// ("renovate[bot]") are caught by their suffix; this list names the
+// automation that acts through ordinary user accounts. Generic words that
+// real people use as logins are left out.
 //
 // web-flow is the committer of commits made in GitHub's web interface and
 // the owner of noreply@github.com; ghost stands for every deleted account.
@@ -44,13 +46,11 @@ var KnownBots = []string{
 	"netlify",
 	"pre-commit-ci", "pre-commit-ci-lite",
 	"readthedocs",
-	"pull",
 	"renovate", "renovate-bot",
 	"restyled-io",
 	"semantic-release-bot",
 	"snyk-bot",
 	"sonarcloud",
-	"stale",
 	"travis-ci",
 	"vercel",
 	"web-flow",
@@ -127,7 +127,7 @@ func (c *botClassifier) reason(login string, typeBot bool) string {
 	if matchAny(c.exclude, lower) {
 		return ""
 	}
-	if c.known[strings.TrimSuffix(lower, "[bot]")] {
+	if c.known[lower] {
 		return BotReasonKnown
 	}
 	if matchAny(c.include, lower) {

@@ -8,14 +8,14 @@ import (
 
 // Each bot rule, and its limits, on one login at a time.
 func TestBotRules(t *testing.T) {
-	rules := BotRules{Include: []string{"*-deployer", "ci-Runner"}, Exclude: []string{"stale", "renovate-*"}}
+	rules := BotRules{Include: []string{"*-deployer", "ci-Runner"}, Exclude: []string{"imgbot", "renovate-*"}}
 	tests := []struct {
 		login   string
 		typeBot bool
 		want    string
 	}{
 		{"ci-app", true, BotReasonType},
-		{"stale", true, BotReasonType}, // exclude cannot overrule GitHub's type
+		{"imgbot", true, BotReasonType}, // exclude cannot overrule GitHub's type
 		{"dependabot[bot]", false, BotReasonSuffix},
 		{"Some-App[BOT]", false, BotReasonSuffix},
 		{"dependabot", false, BotReasonKnown},
@@ -30,7 +30,7 @@ func TestBotRules(t *testing.T) {
 		{"ghost", false, BotReasonKnown},
 		{"acme-deployer", false, BotReasonConfig},
 		{"CI-runner", false, BotReasonConfig},
-		{"stale", false, ""},        // a person rescued by exclude
+		{"imgbot", false, ""},       // a person rescued by exclude
 		{"renovate-bot", false, ""}, // rescued by an exclude pattern
 		{"dependabot-fan", false, ""},
 		{"robotics-lab", false, ""},

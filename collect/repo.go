@@ -491,6 +491,9 @@ func (rc *repoCollector) walkStars(ctx context.Context, first string) error {
 	return nil
 }
 
+// reviewsPerPage is the page size of the reviews listings.
+const reviewsPerPage = 100
+
 // fetchReviews lists the reviews of every pull request that is new or was
 // updated since its reviews were last fetched.
 func (rc *repoCollector) fetchReviews(ctx context.Context) error {
@@ -501,6 +504,13 @@ func (rc *repoCollector) fetchReviews(ctx context.Context) error {
 	}
 	var jobs []job
 	rc.mu.Lock()
+	// GitHub lists reviews oldest first: once a pull request's reviews
+	// fill the first page, a new one lands on a later page while the first
+	// answers 304, so the ETag is only worth sending for a single page.
+	stored := map[int64]int{}
+	for _, r := range rc.st.Reviews {
+		stored[r.Number]++
+	}
 	for _, it := range rc.st.Issues {
 		if it.PullRequest == nil {
 			continue
@@ -510,7 +520,7 @@ func (rc *repoCollector) fetchReviews(ctx context.Context) error {
 			continue
 		}
 		j := job{number: it.Number, mark: reviewMark{UpdatedAt: it.UpdatedAt}}
-		if m != nil {
+		if m != nil && stored[it.Number] < reviewsPerPage {
 			j.etag, j.mark.ETag = m.ETag, m.ETag
 		}
 		jobs = append(jobs, j)
@@ -521,7 +531,7 @@ func (rc *repoCollector) fetchReviews(ctx context.Context) error {
 	g.SetLimit(rc.workers)
 	for _, jb := range jobs {
 		g.Go(func() error {
-			u := fmt.Sprintf("repos/%s/pulls/%d/reviews?per_page=100", rc.repo, jb.number)
+			u := fmt.Sprintf("repos/%s/pulls/%d/reviews?per_page=%d", rc.repo, jb.number, reviewsPerPage)
 			etag := jb.etag
 			d := &delta{ReviewMarks: map[int64]*reviewMark{}}
 			for page := 0; u != ""; page++ {

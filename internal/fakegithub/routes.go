@@ -123,6 +123,7 @@ type call struct {
 	bucket *bucket
 	u      urls
 	repo   *Repo // for repository routes
+	route  string
 }
 
 // handle answers a matched request with the data read-locked.
@@ -133,7 +134,7 @@ func (s *Server) handle(r *http.Request, rt *route, params map[string]string, wh
 	}
 	host := scheme + "://" + r.Host
 	c := &call{
-		s: s, r: r, q: r.URL.Query(), params: params, who: who, bucket: b,
+		s: s, r: r, q: r.URL.Query(), params: params, who: who, bucket: b, route: rt.name,
 		u: urls{api: host + s.opts.BasePath, web: s.opts.WebURL, raw: host + "/raw"},
 	}
 	s.mu.RLock()
@@ -170,7 +171,11 @@ func (c *call) listBase() string {
 
 // page answers a listing: the requested page of items, mapped to payloads.
 func page[T, P any](c *call, items []T, base string, payload func(T) P) response {
-	pg, link := paginate(items, base, c.r.URL.RawQuery)
+	start, end, link, refused := c.paginate(len(items), base)
+	if refused != nil {
+		return *refused
+	}
+	pg := items[start:end]
 	out := make([]P, 0, len(pg))
 	for _, it := range pg {
 		out = append(out, payload(it))

@@ -53,6 +53,10 @@ type Options struct {
 	WebURL string
 	// Faults injects errors, latency and dropped connections.
 	Faults FaultPlan
+	// PageLimits caps numbered pagination per route template ("GET
+	// /repos/{owner}/{repo}/issues/events"; the key "" applies to every
+	// listing), as GitHub does for large datasets: see PageLimit.
+	PageLimits map[string]PageLimit
 }
 
 // Server is the fake GitHub REST API. It is an http.Handler; every method is
