@@ -8,6 +8,7 @@
 package collect
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -76,8 +77,10 @@ type Options struct {
 	// several runs see the same repositories.
 	OrgListing *OrgListing
 
-	// retryBase shortens the backoff in tests.
-	retryBase time.Duration
+	// retryBase shortens the backoff in tests; rateLimitWait the waits
+	// after rate limits that say nothing usable of when to retry.
+	retryBase     time.Duration
+	rateLimitWait time.Duration
 }
 
 // ErrBadCredentials: GitHub answered 401. Nothing is written.
@@ -124,7 +127,8 @@ func Run(ctx context.Context, communities []Community, opts Options) (*Manifest,
 	client, err := ghapi.New(ghapi.Config{
 		BaseURL: opts.APIURL, Token: opts.Token, Concurrency: opts.Concurrency, MaxRequests: opts.MaxRequests,
 		MaxWait: opts.MaxWait, HTTPClient: opts.HTTPClient, Logger: log, RetryBase: opts.retryBase,
-		UserAgent: "journeys/" + cmpOr(opts.ToolVersion, "dev"),
+		RateLimitWait: opts.rateLimitWait, MinRetryAfter: opts.rateLimitWait,
+		UserAgent: "journeys/" + cmp.Or(opts.ToolVersion, "dev"),
 	})
 	if err != nil {
 		return nil, err
@@ -142,13 +146,15 @@ func Run(ctx context.Context, communities []Community, opts Options) (*Manifest,
 	m := &Manifest{ToolVersion: opts.ToolVersion, APIURL: client.Base(), StartedAt: time.Now().UTC(), Tables: map[string]int64{}}
 	store := &stateStore{dir: opts.StateDir}
 
-	// Each repository is collected once, even if several communities list it.
+	// Each repository is collected once, even if several communities list
+	// it, in any case (GitHub's names are case-insensitive): under the
+	// spelling it is first given.
 	var unique []string
 	seen := map[string]bool{}
 	for _, c := range communities {
 		for _, r := range c.Repos {
-			if !seen[r] {
-				seen[r] = true
+			if k := repoKey(r); !seen[k] {
+				seen[k] = true
 				unique = append(unique, r)
 			}
 		}
@@ -156,7 +162,6 @@ func Run(ctx context.Context, communities []Community, opts Options) (*Manifest,
 	results := make(map[string]*repoResult, len(unique))
 	var mu sync.Mutex
 	prog := newProgress(opts.Progress, opts.LogOutput, unique, client)
-	defer prog.stop()
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(opts.Concurrency)
@@ -164,33 +169,30 @@ func Run(ctx context.Context, communities []Community, opts Options) (*Manifest,
 		g.Go(func() error {
 			res, err := collectRepo(gctx, client, store, repo, opts.Concurrency, log, prog)
 			mu.Lock()
-			results[repo] = res
+			results[repoKey(repo)] = res
 			mu.Unlock()
 			return err // only fatal errors: bad credentials, quota, cancellation, disk
 		})
 	}
-	if err := g.Wait(); err != nil {
-		prog.stop()
-		if errors.Is(err, ErrBadCredentials) {
-			return nil, err
-		}
+	err = g.Wait()
+	prog.stop()
+	if err != nil {
 		return nil, err
 	}
-	prog.stop()
 
 	now := time.Now().UTC()
 	var t tables
 	m.Incomplete = []string{}
 	for _, c := range sortedCommunities(communities) {
 		for _, repo := range c.Repos {
-			res := results[repo]
+			res := results[repoKey(repo)]
 			rows := t.addRepo(c.Name, repo, res.state, res.failure, now)
-			m.Repos = append(m.Repos, RepoStatus{Community: c.Name, Repo: repo, Status: cmpOr(statusOf(res), "ok"),
+			m.Repos = append(m.Repos, RepoStatus{Community: c.Name, Repo: repo, Status: statusOf(res),
 				Error: res.failure, Rows: rows, Requests: res.requests})
 		}
 	}
 	for _, repo := range unique {
-		m.Incomplete = append(m.Incomplete, results[repo].incomplete...)
+		m.Incomplete = append(m.Incomplete, results[repoKey(repo)].incomplete...)
 	}
 	sortEvents(t.Events)
 	// The manifest lists repositories in config order.
@@ -199,7 +201,7 @@ func Run(ctx context.Context, communities []Community, opts Options) (*Manifest,
 		return nil, err
 	}
 	m.Tables = t.counts()
-	m.Requests, _, m.NotModified = statsOf(client)
+	m.Requests, _, m.NotModified = client.Stats()
 	m.FinishedAt = time.Now().UTC()
 	if err := writeShardInfo(opts.Out, opts.Shard, allCommunities); err != nil {
 		return nil, err
@@ -308,8 +310,9 @@ func sortedCommunities(cs []Community) []Community {
 	out := make([]Community, len(cs))
 	for i, c := range cs {
 		out[i] = Community{Name: c.Name, Repos: slices.Clone(c.Repos)}
-		slices.Sort(out[i].Repos)
-		out[i].Repos = slices.Compact(out[i].Repos)
+		// One repository given twice in different case is one repository.
+		slices.SortStableFunc(out[i].Repos, func(a, b string) int { return strings.Compare(repoKey(a), repoKey(b)) })
+		out[i].Repos = slices.CompactFunc(out[i].Repos, strings.EqualFold)
 	}
 	slices.SortFunc(out, func(a, b Community) int { return strings.Compare(a.Name, b.Name) })
 	return out
@@ -334,14 +337,9 @@ func configOrder(rs []RepoStatus, cs []Community) []RepoStatus {
 	return out
 }
 
-func statsOf(c *ghapi.Client) (sent, spent, notModified int64) { return c.Stats() }
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}
+// repoKey is a repository's identity: GitHub's owner and repository names
+// are case-insensitive.
+func repoKey(repo string) string { return strings.ToLower(repo) }
 
 // writeTables writes every table into a fresh temporary folder inside out,
 // then moves the files into place.

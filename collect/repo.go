@@ -46,6 +46,48 @@ type repoCollector struct {
 	workers int
 	// incomplete notes what could not be collected, in words.
 	incomplete []string
+	// marks holds, per listing walked incrementally by updated_at, the
+	// latest updated_at stored when the walk began (guarded by mu).
+	marks map[string]time.Time
+}
+
+// highWater returns the latest updated_at stored of a listing sorted by
+// updated_at (zero for the others), with rc.mu held.
+func (rc *repoCollector) highWater(name string) time.Time {
+	var hw time.Time
+	switch name {
+	case listIssues:
+		for _, it := range rc.st.Issues {
+			hw = later(hw, it.UpdatedAt)
+		}
+	case listComments:
+		for _, it := range rc.st.Comments {
+			hw = later(hw, it.UpdatedAt)
+		}
+	case listReviewComments:
+		for _, it := range rc.st.ReviewComments {
+			hw = later(hw, it.UpdatedAt)
+		}
+	}
+	return hw
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// mark is the high-water mark of an incremental walk of a listing sorted
+// by updated_at, newest first: an item strictly older than the latest
+// updated_at stored when the walk began was not changed since, while one
+// with the same updated_at (GitHub's timestamps are whole seconds) may
+// have been changed after it was read. Zero: stop nowhere.
+func (rc *repoCollector) mark(name string) time.Time {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return rc.marks[name]
 }
 
 // apply records d in memory and in the journal.
@@ -173,6 +215,13 @@ type pageFunc func(body []byte, incremental bool) (d *delta, stop bool, err erro
 // the walk stops at the first page holding known, unchanged items: every
 // listing walked this way serves the newest (or latest updated) first.
 func (rc *repoCollector) walk(ctx context.Context, name, first, accept string, page pageFunc) error {
+	return rc.walkFrom(ctx, name, first, accept, page, true)
+}
+
+// walkFrom is walk; parallel allows fetching numbered pages in parallel
+// (off when GitHub refused a deep page number and the walk goes on by
+// following next links one at a time).
+func (rc *repoCollector) walkFrom(ctx context.Context, name, first, accept string, page pageFunc, parallel bool) error {
 	rc.mu.Lock()
 	ls := *rc.st.list(name)
 	rc.mu.Unlock()
@@ -180,15 +229,31 @@ func (rc *repoCollector) walk(ctx context.Context, name, first, accept string, p
 	if ls.Complete {
 		etag = ls.ETag
 	}
+	mark := time.Time{}
 	if ls.Resume != "" {
-		u, etag, pending, incremental = ls.Resume, "", ls.PendingETag, ls.Incremental
+		u, etag, pending, incremental, mark = ls.Resume, "", ls.PendingETag, ls.Incremental, ls.Mark
+	} else if incremental {
+		rc.mu.Lock()
+		mark = rc.highWater(name)
+		rc.mu.Unlock()
 	}
+	rc.mu.Lock()
+	if rc.marks == nil {
+		rc.marks = map[string]time.Time{}
+	}
+	rc.marks[name] = mark
+	rc.mu.Unlock()
 	for u != "" {
 		resp, err := rc.get(ctx, ghapi.Request{Path: u, Accept: accept, IfNoneMatch: etag})
 		var se *ghapi.StatusError
 		if errors.As(err, &se) && se.Code == http.StatusConflict && u == first {
 			// "Git Repository is empty": no commits to list.
 			return rc.apply(&delta{List: name, ListState: &listState{Complete: true}})
+		}
+		if pageRefused(err) && u != first {
+			// GitHub pages this listing no further: keep what was read.
+			rc.noteIncomplete(fmt.Sprintf("%s of %s is truncated: GitHub refused to page further (%v)", name, rc.repo, se))
+			return rc.apply(&delta{List: name, ListState: &listState{ETag: pending, Complete: true}})
 		}
 		if err != nil {
 			return fmt.Errorf("list %s of %s: %w", name, rc.repo, err)
@@ -207,7 +272,7 @@ func (rc *repoCollector) walk(ctx context.Context, name, first, accept string, p
 		if stop {
 			next = ""
 		}
-		if !incremental && next != "" {
+		if parallel && !incremental && next != "" {
 			// A whole walk whose page count the last link tells: the
 			// other pages are fetched in parallel.
 			if urls := pageURLs(next, resp.Header.Get("Link")); urls != nil {
@@ -223,7 +288,7 @@ func (rc *repoCollector) walk(ctx context.Context, name, first, accept string, p
 		if next == "" {
 			d.ListState = &listState{ETag: pending, Complete: true}
 		} else {
-			d.ListState = &listState{ETag: ls.ETag, Complete: ls.Complete, Resume: next, PendingETag: pending, Incremental: incremental}
+			d.ListState = &listState{ETag: ls.ETag, Complete: ls.Complete, Resume: next, PendingETag: pending, Incremental: incremental, Mark: mark}
 		}
 		if err := rc.apply(d); err != nil {
 			return err
@@ -240,14 +305,24 @@ const pageWindow = 16
 // walkParallel fetches the pages of a whole walk, urls in order, a window
 // at a time in parallel (the client bounds the requests in flight), and
 // applies each window in page order.
+//
+// GitHub refuses deep page numbers of some large listings (422): from the
+// last page it served, the walk then goes on by following its next link,
+// one page at a time, which GitHub may give as a cursor.
 func (rc *repoCollector) walkParallel(ctx context.Context, name, accept string, urls []string, pending string, page pageFunc) error {
+	// next is the rel="next" link of the last page applied.
+	next := urls[0]
 	for start := 0; start < len(urls); start += pageWindow {
 		win := urls[start:min(start+pageWindow, len(urls))]
 		deltas := make([]*delta, len(win))
+		nexts := make([]string, len(win))
 		g, gctx := errgroup.WithContext(ctx)
 		for i, u := range win {
 			g.Go(func() error {
 				resp, err := rc.get(gctx, ghapi.Request{Path: u, Accept: accept})
+				if pageRefused(err) {
+					return nil // deltas[i] stays nil
+				}
 				if err != nil {
 					return fmt.Errorf("list %s of %s: %w", name, rc.repo, err)
 				}
@@ -255,7 +330,7 @@ func (rc *repoCollector) walkParallel(ctx context.Context, name, accept string, 
 				if err != nil {
 					return fmt.Errorf("list %s of %s: decode %s: %w", name, rc.repo, u, err)
 				}
-				deltas[i] = d
+				deltas[i], nexts[i] = d, resp.Next()
 				return nil
 			})
 		}
@@ -263,6 +338,20 @@ func (rc *repoCollector) walkParallel(ctx context.Context, name, accept string, 
 			return err
 		}
 		for i, d := range deltas {
+			if d == nil {
+				// Page start+i was refused: go on from the last page served.
+				if next == "" {
+					return rc.apply(&delta{List: name, ListState: &listState{ETag: pending, Complete: true}})
+				}
+				rc.mu.Lock()
+				ls := *rc.st.list(name)
+				rc.mu.Unlock()
+				ls.Resume, ls.PendingETag, ls.Incremental = next, pending, false
+				if err := rc.apply(&delta{List: name, ListState: &ls}); err != nil {
+					return err
+				}
+				return rc.walkFrom(ctx, name, "", accept, page, false)
+			}
 			d.List = name
 			if start+i == len(urls)-1 {
 				d.ListState = &listState{ETag: pending, Complete: true}
@@ -272,9 +361,18 @@ func (rc *repoCollector) walkParallel(ctx context.Context, name, accept string, 
 			if err := rc.apply(d); err != nil {
 				return err
 			}
+			next = nexts[i]
 		}
 	}
 	return nil
+}
+
+// pageRefused tells whether err is GitHub's 422 for a page it will not
+// serve ("Pagination with the page parameter is not supported for large
+// datasets", or the capped stargazers listing).
+func pageRefused(err error) bool {
+	var se *ghapi.StatusError
+	return errors.As(err, &se) && se.Code == http.StatusUnprocessableEntity
 }
 
 // pageURLs returns the URLs of the pages from next to the last one the Link
@@ -310,13 +408,10 @@ func (rc *repoCollector) issuesPage(body []byte, incremental bool) (*delta, bool
 	}
 	stop := false
 	if incremental {
-		rc.mu.Lock()
+		mark := rc.mark(listIssues)
 		for _, it := range items {
-			if old := rc.st.Issues[it.ID]; old != nil && !it.UpdatedAt.After(old.UpdatedAt) {
-				stop = true
-			}
+			stop = stop || it.UpdatedAt.Before(mark)
 		}
-		rc.mu.Unlock()
 	}
 	return &delta{Issues: items}, stop, nil
 }
@@ -335,17 +430,13 @@ func (rc *repoCollector) commentsPage(review bool) pageFunc {
 		}
 		stop := false
 		if incremental {
-			rc.mu.Lock()
-			known := rc.st.Comments
+			mark := rc.mark(listComments)
 			if review {
-				known = rc.st.ReviewComments
+				mark = rc.mark(listReviewComments)
 			}
 			for _, it := range items {
-				if old := known[it.ID]; old != nil && !it.UpdatedAt.After(old.UpdatedAt) {
-					stop = true
-				}
+				stop = stop || it.UpdatedAt.Before(mark)
 			}
-			rc.mu.Unlock()
 		}
 		if review {
 			return &delta{ReviewComments: items}, stop, nil
@@ -445,6 +536,16 @@ func (rc *repoCollector) walkStars(ctx context.Context, first string) error {
 			etag = prev.ETag
 		}
 		resp, err := rc.get(ctx, ghapi.Request{Path: u, Accept: starAccept, IfNoneMatch: etag})
+		if pageRefused(err) && u != first {
+			// GitHub caps how far the stargazers are paged: keep what was read.
+			rc.noteIncomplete(fmt.Sprintf("%s of %s is truncated: GitHub refused to page further (%v)", listStars, rc.repo, err))
+			keep := []string{}
+			for _, p := range pages {
+				keep = append(keep, p.Keys...)
+			}
+			return rc.apply(&delta{List: listStars, KeepStars: keep, DropStars: true,
+				ListState: &listState{Complete: true, Pages: pages, Count: count}})
+		}
 		if err != nil {
 			return fmt.Errorf("list stargazers of %s: %w", rc.repo, err)
 		}

@@ -52,8 +52,10 @@ type listState struct {
 	// page's ETag of that walk.
 	Resume      string `json:"resume,omitempty"`
 	PendingETag string `json:"pending_etag,omitempty"`
-	// Incremental says whether the interrupted walk was an incremental one.
-	Incremental bool `json:"incremental,omitempty"`
+	// Incremental says whether the interrupted walk was an incremental one;
+	// Mark is the high-water mark it stops below (see repoCollector.mark).
+	Incremental bool      `json:"incremental,omitempty"`
+	Mark        time.Time `json:"mark,omitzero"`
 	// Pages holds per-page ETags and keys, for listings walked whole each
 	// time (stargazers, which GitHub serves oldest first).
 	Pages []pageMark `json:"pages,omitempty"`

@@ -101,6 +101,18 @@ type Config struct {
 	RetryBase time.Duration
 	// Timeout bounds one request (default 60s).
 	Timeout time.Duration
+	// RateLimitRetries bounds how many times one request is sent again
+	// after a rate limit (403/429) answer (default 8): the request then
+	// fails.
+	RateLimitRetries int
+	// MinRetryAfter is the shortest wait a Retry-After header is taken
+	// for (default 1s; a "0" would resend at once).
+	MinRetryAfter time.Duration
+	// RateLimitWait is the first wait after a secondary rate limit that
+	// gives no usable Retry-After, or a primary one whose reset is not in
+	// the future (default 1 minute, as GitHub asks); it doubles with each
+	// retry.
+	RateLimitWait time.Duration
 }
 
 // A Client sends GET requests to GitHub. It is safe for concurrent use.
@@ -149,8 +161,17 @@ func New(cfg Config) (*Client, error) {
 		raw += "/"
 	}
 	base, err := url.Parse(raw)
+	if err == nil && base.User != nil {
+		// Never echo the user info: it may hold a token.
+		return nil, fmt.Errorf("API URL %s://%s%s: credentials in the URL are not accepted; give the token separately",
+			base.Scheme, base.Host, base.Path)
+	}
 	if err != nil || base.Host == "" || (base.Scheme != "http" && base.Scheme != "https") {
-		return nil, fmt.Errorf("API URL %q: want an absolute http(s) URL", cfg.BaseURL)
+		shown := strconv.Quote(cfg.BaseURL)
+		if strings.Contains(cfg.BaseURL, "@") {
+			shown = "(not shown: it may hold credentials)"
+		}
+		return nil, fmt.Errorf("API URL %s: want an absolute http(s) URL without credentials", shown)
 	}
 	if cfg.Concurrency <= 0 {
 		cfg.Concurrency = 8
@@ -163,6 +184,15 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 60 * time.Second
+	}
+	if cfg.RateLimitRetries <= 0 {
+		cfg.RateLimitRetries = 8
+	}
+	if cfg.MinRetryAfter <= 0 {
+		cfg.MinRetryAfter = time.Second
+	}
+	if cfg.RateLimitWait <= 0 {
+		cfg.RateLimitWait = time.Minute
 	}
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = "journeys"
@@ -291,7 +321,7 @@ func (c *Client) Get(ctx context.Context, req Request) (*Response, error) {
 		return nil, err
 	}
 	shown := u.Redacted()
-	attempt := 0
+	attempt, limited := 0, 0
 	for {
 		resp, body, err := c.send(ctx, u, req)
 		if err != nil {
@@ -326,19 +356,33 @@ func (c *Client) Get(ctx context.Context, req Request) (*Response, error) {
 			if secondaryDoc(e.DocumentationURL) {
 				msg = "secondary rate limit: " + msg
 			}
-			if wait, ok := secondaryWait(resp.Header, msg); ok {
+			wait, secondary := c.secondaryWait(resp.Header, msg, limited)
+			primary := !secondary && resp.Header.Get("X-RateLimit-Remaining") == "0"
+			if !secondary && !primary {
+				return nil, &StatusError{Code: code, URL: shown, Message: c.scrub(e.Message)}
+			}
+			limited++
+			if limited > c.cfg.RateLimitRetries {
+				return nil, fmt.Errorf("GET %s: giving up: still rate limited after %d retries: %w", shown, limited-1,
+					&StatusError{Code: code, URL: shown, Message: c.scrub(e.Message)})
+			}
+			if secondary {
 				n := c.sem.lower()
-				c.log.Warn("secondary rate limit: waiting as told and lowering concurrency",
+				c.log.Warn("secondary rate limit: waiting and lowering concurrency",
 					"url", shown, "wait", wait, "concurrency", n)
 				c.pause(wait)
 				continue
 			}
-			if resp.Header.Get("X-RateLimit-Remaining") == "0" {
-				// The primary limit: reserve will wait for the reset or
-				// return a QuotaError.
-				continue
+			// The primary limit: reserve waits for a reset in the future
+			// (or returns a QuotaError). A reset that is not in the future
+			// (clock skew, a missing header) would resend at once: wait
+			// as for a secondary limit instead.
+			if reset := headerReset(resp.Header); !reset.After(time.Now()) {
+				wait := c.limitBackoff(limited)
+				c.log.Warn("primary rate limit reached with no reset ahead: waiting", "url", shown, "wait", wait)
+				c.pause(wait)
 			}
-			return nil, &StatusError{Code: code, URL: shown, Message: c.scrub(e.Message)}
+			continue
 		case code >= 500 || code == http.StatusRequestTimeout:
 			attempt++
 			if attempt > c.cfg.Retries {
@@ -346,6 +390,9 @@ func (c *Client) Get(ctx context.Context, req Request) (*Response, error) {
 					&StatusError{Code: code, URL: shown, Message: c.scrub(apiError(body).Message)})
 			}
 			d := c.backoff(attempt)
+			if ra, ok := c.retryAfter(resp.Header); ok {
+				d = ra
+			}
 			c.log.Warn("server error; retrying", "url", shown, "status", code, "attempt", attempt, "wait", d)
 			if err := sleep(ctx, d); err != nil {
 				return nil, err
@@ -517,8 +564,6 @@ func (c *Client) settle(resp *http.Response) {
 		} else {
 			c.spent.Add(1)
 		}
-	}
-	if resp != nil {
 		c.noteRate(resp.Header)
 	}
 	c.mu.Lock()
@@ -620,29 +665,59 @@ func (c *Client) pause(d time.Duration) {
 }
 
 // secondaryWait tells whether a 403/429 is a secondary rate limit and how
-// long GitHub says to wait: Retry-After when given, else a minute (GitHub's
-// documented minimum), or until X-RateLimit-Reset when that is sooner known.
-func secondaryWait(h http.Header, msg string) (time.Duration, bool) {
-	if ra := h.Get("Retry-After"); ra != "" {
-		// Capped at an hour (the quota window): a larger value would
-		// overflow, or stall a scheduled run for days.
-		if s, err := strconv.Atoi(strings.TrimSpace(ra)); err == nil && s >= 0 {
-			return time.Duration(min(s, 3600)) * time.Second, true
-		}
-		if t, err := http.ParseTime(ra); err == nil {
-			return min(max(time.Until(t), 0), time.Hour), true
-		}
+// long to wait before the retry'th retry (0 for the first), as GitHub's
+// docs say: Retry-After when given (at least MinRetryAfter); else, with
+// X-RateLimit-Remaining: 0 and a reset ahead, until that reset; else
+// RateLimitWait, doubled with each retry. A 403/429 with a Retry-After is
+// a secondary limit whatever its message.
+func (c *Client) secondaryWait(h http.Header, msg string, retry int) (time.Duration, bool) {
+	if d, ok := c.retryAfter(h); ok {
+		return d, true
 	}
 	lm := strings.ToLower(msg)
-	if strings.Contains(lm, "secondary rate limit") || strings.Contains(lm, "abuse") {
-		if h.Get("X-RateLimit-Remaining") == "0" {
-			if s, err := strconv.ParseInt(h.Get("X-RateLimit-Reset"), 10, 64); err == nil {
-				return min(max(time.Until(time.Unix(s, 0)), 0), time.Hour) + time.Second, true
-			}
-		}
-		return time.Minute, true
+	if !strings.Contains(lm, "secondary rate limit") && !strings.Contains(lm, "abuse") {
+		return 0, false
 	}
-	return 0, false
+	if h.Get("X-RateLimit-Remaining") == "0" {
+		if until := time.Until(headerReset(h)); until > 0 {
+			return min(until, time.Hour) + time.Second, true
+		}
+	}
+	return c.limitBackoff(retry + 1), true
+}
+
+// retryAfter reads a Retry-After header (seconds or an HTTP date): at
+// least MinRetryAfter, at most an hour (the quota window: a larger value
+// would overflow, or stall a scheduled run for days).
+func (c *Client) retryAfter(h http.Header) (time.Duration, bool) {
+	ra := strings.TrimSpace(h.Get("Retry-After"))
+	if ra == "" {
+		return 0, false
+	}
+	var d time.Duration
+	if s, err := strconv.Atoi(ra); err == nil && s >= 0 {
+		d = time.Duration(min(s, 3600)) * time.Second
+	} else if t, err := http.ParseTime(ra); err == nil {
+		d = min(time.Until(t), time.Hour)
+	} else {
+		return 0, false
+	}
+	return max(d, c.cfg.MinRetryAfter), true
+}
+
+// limitBackoff is the wait before the n'th retry (from 1) after a rate
+// limit that says nothing usable of when to retry: RateLimitWait, doubled
+// each time, at most 16 times as long.
+func (c *Client) limitBackoff(n int) time.Duration {
+	return c.cfg.RateLimitWait << min(max(n-1, 0), 4)
+}
+
+// headerReset reads X-RateLimit-Reset; zero when absent or zero.
+func headerReset(h http.Header) time.Time {
+	if s, err := strconv.ParseInt(h.Get("X-RateLimit-Reset"), 10, 64); err == nil && s > 0 {
+		return time.Unix(s, 0)
+	}
+	return time.Time{}
 }
 
 // apiError decodes an error body ({"message": ..., "documentation_url": ...})

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -26,15 +27,33 @@ func TestLinkRel(t *testing.T) {
 }
 
 func TestSecondaryWait(t *testing.T) {
+	c, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	h := http.Header{}
 	h.Set("Retry-After", "7")
-	if d, ok := secondaryWait(h, ""); !ok || d != 7*time.Second {
+	if d, ok := c.secondaryWait(h, "", 0); !ok || d != 7*time.Second {
 		t.Errorf("Retry-After 7: %v %v", d, ok)
 	}
-	if d, ok := secondaryWait(http.Header{}, "You have exceeded a secondary rate limit. Please wait a few minutes."); !ok || d != time.Minute {
+	h.Set("Retry-After", "0")
+	if d, ok := c.secondaryWait(h, "", 0); !ok || d != time.Second {
+		t.Errorf("Retry-After 0: %v %v, want at least a second", d, ok)
+	}
+	msg := "You have exceeded a secondary rate limit. Please wait a few minutes."
+	if d, ok := c.secondaryWait(http.Header{}, msg, 0); !ok || d != time.Minute {
 		t.Errorf("message only: %v %v", d, ok)
 	}
-	if _, ok := secondaryWait(http.Header{}, "Resource not accessible by integration"); ok {
+	if d, ok := c.secondaryWait(http.Header{}, msg, 2); !ok || d != 4*time.Minute {
+		t.Errorf("message only, third retry: %v %v, want the minute doubled twice", d, ok)
+	}
+	stale := http.Header{}
+	stale.Set("X-RateLimit-Remaining", "0")
+	stale.Set("X-RateLimit-Reset", strconv.FormatInt(time.Now().Add(-time.Hour).Unix(), 10))
+	if d, ok := c.secondaryWait(stale, msg, 0); !ok || d != time.Minute {
+		t.Errorf("reset in the past: %v %v, want a minute", d, ok)
+	}
+	if _, ok := c.secondaryWait(http.Header{}, "Resource not accessible by integration", 0); ok {
 		t.Error("a plain 403 taken for a secondary limit")
 	}
 }

@@ -48,12 +48,16 @@ func FuzzSecondaryWait(f *testing.F) {
 	f.Add("18446744074", "", "", "")
 	f.Add("Fri, 31 Dec 9999 23:59:59 GMT", "", "", "")
 	f.Add(" 7 ", "12", "x", "API rate limit exceeded")
+	c, err := New(Config{})
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, retryAfter, remaining, reset, msg string) {
 		h := http.Header{}
 		h.Set("Retry-After", retryAfter)
 		h.Set("X-RateLimit-Remaining", remaining)
 		h.Set("X-RateLimit-Reset", reset)
-		wait, ok := secondaryWait(h, msg)
+		wait, ok := c.secondaryWait(h, msg, 0)
 		if wait < 0 || wait > time.Hour+time.Second {
 			t.Fatalf("secondaryWait(Retry-After %q, remaining %q, reset %q, %q) = %v: out of [0, 1h]", retryAfter, remaining, reset, msg, wait)
 		}
@@ -61,9 +65,9 @@ func FuzzSecondaryWait(f *testing.F) {
 			t.Fatalf("not a secondary limit, yet a wait of %v", wait)
 		}
 		// A Retry-After the header holds as a small number of seconds is
-		// honoured to the second.
+		// honoured to the second, and "0" taken as one second.
 		if s, err := strconv.Atoi(strings.TrimSpace(h.Get("Retry-After"))); err == nil && s >= 0 && s <= 3600 {
-			if !ok || wait != time.Duration(s)*time.Second {
+			if !ok || wait != time.Duration(max(s, 1))*time.Second {
 				t.Fatalf("Retry-After %q: wait %v (%v), want %ds", retryAfter, wait, ok, s)
 			}
 		}

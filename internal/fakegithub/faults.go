@@ -48,6 +48,11 @@ const (
 	SecondaryRateLimit
 	// DropConnection closes the connection without answering.
 	DropConnection
+	// StaleQuota answers 403 (or Status 429) "API rate limit exceeded" with
+	// X-RateLimit-Remaining: 0 and an X-RateLimit-Reset ResetIn from the
+	// server's clock (default: now, a reset that is not in the future), as
+	// a server whose clock is behind the client's does.
+	StaleQuota
 )
 
 func (k FaultKind) String() string {
@@ -58,6 +63,8 @@ func (k FaultKind) String() string {
 		return "secondary rate limit"
 	case DropConnection:
 		return "dropped connection"
+	case StaleQuota:
+		return "stale quota"
 	}
 	return "FaultKind(" + strconv.Itoa(int(k)) + ")"
 }
@@ -89,6 +96,14 @@ type Fault struct {
 	// Body overrides the answer's body, for instance with the HTML page
 	// GitHub's front ends send on some 502s.
 	Body string
+	// RetryAfterRaw, when set, is the Retry-After header as sent (such as
+	// "0"), for SecondaryRateLimit and ServerError; NoRetryAfter sends none
+	// with a secondary rate limit.
+	RetryAfterRaw string
+	NoRetryAfter  bool
+	// ResetIn is how far from the server's clock StaleQuota puts
+	// X-RateLimit-Reset (zero or negative: not in the future).
+	ResetIn time.Duration
 }
 
 // match returns the first rule that selects the request, or nil.
@@ -152,7 +167,13 @@ func (s *Server) fault(w http.ResponseWriter, r *http.Request, f *Fault) {
 		if retry <= 0 {
 			retry = 60
 		}
-		w.Header().Set("Retry-After", strconv.Itoa(retry))
+		switch {
+		case f.NoRetryAfter:
+		case f.RetryAfterRaw != "":
+			w.Header().Set("Retry-After", f.RetryAfterRaw)
+		default:
+			w.Header().Set("Retry-After", strconv.Itoa(retry))
+		}
 		who, _, ok := s.authenticate(r)
 		var b *bucket
 		if ok {
@@ -167,10 +188,25 @@ func (s *Server) fault(w http.ResponseWriter, r *http.Request, f *Fault) {
 			resp.raw = []byte(f.Body)
 		}
 		s.write(w, r, b, resp, false)
+	case StaleQuota:
+		status := f.Status
+		if status == 0 {
+			status = http.StatusForbidden
+		}
+		h := w.Header()
+		h.Set("X-RateLimit-Limit", "5000")
+		h.Set("X-RateLimit-Remaining", "0")
+		h.Set("X-RateLimit-Used", "5000")
+		h.Set("X-RateLimit-Reset", strconv.FormatInt(s.opts.Now().Add(f.ResetIn).Unix(), 10))
+		h.Set("X-RateLimit-Resource", "core")
+		s.write(w, r, nil, errorResponse(status, "API rate limit exceeded for user ID 1.", docsRateLimit+"#about-rate-limits"), false)
 	default:
 		status := f.Status
 		if status == 0 {
 			status = http.StatusBadGateway
+		}
+		if f.RetryAfterRaw != "" {
+			w.Header().Set("Retry-After", f.RetryAfterRaw)
 		}
 		resp := response{status: status, body: serverErrorBody(status)}
 		if f.Body != "" {
