@@ -49,6 +49,10 @@ type repoCollector struct {
 	// marks holds, per listing walked incrementally by updated_at, the
 	// latest updated_at stored when the walk began (guarded by mu).
 	marks map[string]time.Time
+	// head is the default branch's newest commit at the end of the last
+	// complete commits walk (guarded by mu): an incremental walk stops at
+	// the page holding it.
+	head string
 }
 
 // highWater returns the latest updated_at stored of a listing sorted by
@@ -132,6 +136,7 @@ func (rc *repoCollector) collect(ctx context.Context) error {
 	rc.mu.Lock()
 	cur := rc.st.Repo
 	pushed := !(rc.st.Complete && prev != nil && prev.DefaultBranch == cur.DefaultBranch &&
+		rc.st.list(listCommits).Branch == cur.DefaultBranch && timeEqual(rc.st.list(listCommits).PushedAt, cur.PushedAt) &&
 		timeEqual(prev.PushedAt, cur.PushedAt) && rc.st.list(listCommits).Complete && rc.st.list(listCommits).Resume == "" &&
 		rc.st.AC != nil && (!rc.st.AC.Exists || rc.st.list(listACHistory).Complete && rc.st.list(listACHistory).Resume == ""))
 	rc.mu.Unlock()
@@ -224,11 +229,25 @@ func (rc *repoCollector) walk(ctx context.Context, name, first, accept string, p
 func (rc *repoCollector) walkFrom(ctx context.Context, name, first, accept string, page pageFunc, parallel bool) error {
 	rc.mu.Lock()
 	ls := *rc.st.list(name)
+	// The commits walk is tracked: at its end the stored commits it did
+	// not see are dropped, unless it stopped at the last head seen.
+	track := name == listCommits
+	bm := ls.branchMark
+	if track && ls.Resume == "" {
+		bm = branchMark{Branch: rc.st.Repo.DefaultBranch, Head: ls.Head, PushedAt: rc.st.Repo.PushedAt}
+		// A renamed default branch, or an unknown last head: walk the
+		// whole branch and keep only what is on it.
+		bm.Verify = ls.Complete && (ls.Branch != bm.Branch || ls.Head == "")
+	}
+	if track {
+		rc.head = bm.Head
+	}
 	rc.mu.Unlock()
-	u, etag, pending, incremental := first, "", "", ls.Complete
-	if ls.Complete {
+	u, etag, pending, incremental := first, "", "", ls.Complete && !bm.Verify
+	if incremental {
 		etag = ls.ETag
 	}
+	fresh := ls.Resume == ""
 	mark := time.Time{}
 	if ls.Resume != "" {
 		u, etag, pending, incremental, mark = ls.Resume, "", ls.PendingETag, ls.Incremental, ls.Mark
@@ -248,17 +267,23 @@ func (rc *repoCollector) walkFrom(ctx context.Context, name, first, accept strin
 		var se *ghapi.StatusError
 		if errors.As(err, &se) && se.Code == http.StatusConflict && u == first {
 			// "Git Repository is empty": no commits to list.
-			return rc.apply(&delta{List: name, ListState: &listState{Complete: true}})
+			return rc.apply(&delta{List: name, ListState: &listState{Complete: true, branchMark: branchMark{Branch: bm.Branch, PushedAt: bm.PushedAt}},
+				ResetSeen: track, DropUnseen: track})
 		}
 		if pageRefused(err) && u != first {
 			// GitHub pages this listing no further: keep what was read.
 			rc.noteIncomplete(fmt.Sprintf("%s of %s is truncated: GitHub refused to page further (%v)", name, rc.repo, se))
-			return rc.apply(&delta{List: name, ListState: &listState{ETag: pending, Complete: true}})
+			return rc.apply(&delta{List: name, ListState: &listState{ETag: pending, Complete: true, branchMark: bm.done()}, ResetSeen: track})
 		}
 		if err != nil {
 			return fmt.Errorf("list %s of %s: %w", name, rc.repo, err)
 		}
 		if resp.NotModified {
+			if track {
+				// The branch is as the last walk left it.
+				ls.branchMark = bm.done()
+				return rc.apply(&delta{List: name, ListState: &ls})
+			}
 			return nil
 		}
 		if u == first {
@@ -268,6 +293,10 @@ func (rc *repoCollector) walkFrom(ctx context.Context, name, first, accept strin
 		if err != nil {
 			return fmt.Errorf("list %s of %s: decode %s: %w", name, rc.repo, u, err)
 		}
+		if u == first && len(d.Commits) > 0 {
+			bm.PendingHead = d.Commits[0].SHA
+		}
+		d.Track, d.ResetSeen = track, track && fresh && u == first
 		next := resp.Next()
 		if stop {
 			next = ""
@@ -277,18 +306,21 @@ func (rc *repoCollector) walkFrom(ctx context.Context, name, first, accept strin
 			// other pages are fetched in parallel.
 			if urls := pageURLs(next, resp.Header.Get("Link")); urls != nil {
 				d.List = name
-				d.ListState = &listState{ETag: ls.ETag, Complete: ls.Complete, Resume: next, PendingETag: pending}
+				d.ListState = &listState{ETag: ls.ETag, Complete: ls.Complete, Resume: next, PendingETag: pending, branchMark: bm}
 				if err := rc.apply(d); err != nil {
 					return err
 				}
-				return rc.walkParallel(ctx, name, accept, urls, pending, page)
+				return rc.walkParallel(ctx, name, accept, urls, pending, bm, page)
 			}
 		}
 		d.List = name
 		if next == "" {
-			d.ListState = &listState{ETag: pending, Complete: true}
+			d.ListState = &listState{ETag: pending, Complete: true, branchMark: bm.done()}
+			// A walk that did not stop at the last head went over the
+			// whole branch: what it did not see is no longer on it.
+			d.DropUnseen = track && !stop
 		} else {
-			d.ListState = &listState{ETag: ls.ETag, Complete: ls.Complete, Resume: next, PendingETag: pending, Incremental: incremental, Mark: mark}
+			d.ListState = &listState{ETag: ls.ETag, Complete: ls.Complete, Resume: next, PendingETag: pending, Incremental: incremental, Mark: mark, branchMark: bm}
 		}
 		if err := rc.apply(d); err != nil {
 			return err
@@ -309,7 +341,8 @@ const pageWindow = 16
 // GitHub refuses deep page numbers of some large listings (422): from the
 // last page it served, the walk then goes on by following its next link,
 // one page at a time, which GitHub may give as a cursor.
-func (rc *repoCollector) walkParallel(ctx context.Context, name, accept string, urls []string, pending string, page pageFunc) error {
+func (rc *repoCollector) walkParallel(ctx context.Context, name, accept string, urls []string, pending string, bm branchMark, page pageFunc) error {
+	track := name == listCommits
 	// next is the rel="next" link of the last page applied.
 	next := urls[0]
 	for start := 0; start < len(urls); start += pageWindow {
@@ -341,7 +374,7 @@ func (rc *repoCollector) walkParallel(ctx context.Context, name, accept string, 
 			if d == nil {
 				// Page start+i was refused: go on from the last page served.
 				if next == "" {
-					return rc.apply(&delta{List: name, ListState: &listState{ETag: pending, Complete: true}})
+					return rc.apply(&delta{List: name, ListState: &listState{ETag: pending, Complete: true, branchMark: bm.done()}, ResetSeen: track})
 				}
 				rc.mu.Lock()
 				ls := *rc.st.list(name)
@@ -352,11 +385,12 @@ func (rc *repoCollector) walkParallel(ctx context.Context, name, accept string, 
 				}
 				return rc.walkFrom(ctx, name, "", accept, page, false)
 			}
-			d.List = name
+			d.List, d.Track = name, track
 			if start+i == len(urls)-1 {
-				d.ListState = &listState{ETag: pending, Complete: true}
+				d.ListState = &listState{ETag: pending, Complete: true, branchMark: bm.done()}
+				d.DropUnseen = track
 			} else {
-				d.ListState = &listState{Resume: urls[start+i+1], PendingETag: pending}
+				d.ListState = &listState{Resume: urls[start+i+1], PendingETag: pending, branchMark: bm}
 			}
 			if err := rc.apply(d); err != nil {
 				return err
@@ -452,9 +486,12 @@ func (rc *repoCollector) commitsPage(body []byte, incremental bool) (*delta, boo
 	}
 	stop := false
 	if incremental {
+		// The walk stops at the page holding the last head seen: every
+		// stored commit is one of its ancestors, so still on the branch.
+		// Without it (history rewritten) the walk goes to the end.
 		rc.mu.Lock()
 		for _, it := range items {
-			if rc.st.Commits[it.SHA] != nil {
+			if rc.head != "" && it.SHA == rc.head || rc.head == "" && rc.st.Commits[it.SHA] != nil {
 				stop = true
 			}
 		}
@@ -662,6 +699,11 @@ func (rc *repoCollector) fetchReviews(ctx context.Context) error {
 		})
 	}
 	return g.Wait()
+}
+
+// done is m at the end of its walk: the walk's head becomes the last one.
+func (m branchMark) done() branchMark {
+	return branchMark{Branch: m.Branch, Head: cmp.Or(m.PendingHead, m.Head), PushedAt: m.PushedAt}
 }
 
 func timeEqual(a, b *time.Time) bool {

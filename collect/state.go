@@ -38,6 +38,9 @@ type repoState struct {
 	Forks          map[int64]*apiFork       `json:"forks"`
 	Events         map[int64]*apiIssueEvent `json:"events"`
 	AC             *acState                 `json:"all_contributors,omitempty"`
+	// Seen holds, per listing whose walk drops the items it did not see
+	// (the commits), the keys seen by the walk in progress.
+	Seen map[string]map[string]bool `json:"seen,omitempty"`
 	// Complete is set when a whole collection of the repository finished.
 	Complete bool `json:"complete"`
 }
@@ -61,6 +64,24 @@ type listState struct {
 	Pages []pageMark `json:"pages,omitempty"`
 	// Count is the item count the repository reported at the last walk.
 	Count int64 `json:"count,omitempty"`
+	branchMark
+}
+
+// branchMark is what a walk of the default branch's commits keeps.
+type branchMark struct {
+	// Branch is the default branch walked; Head its newest commit at the
+	// end of the last complete walk, PendingHead that of the walk in
+	// progress.
+	Branch      string `json:"branch,omitempty"`
+	Head        string `json:"head,omitempty"`
+	PendingHead string `json:"pending_head,omitempty"`
+	// Verify: the walk in progress is a whole one that drops, at its end,
+	// the stored commits it did not see (the default branch was renamed,
+	// or its last head is not known).
+	Verify bool `json:"verify,omitempty"`
+	// PushedAt is the repository's pushed_at when the walk began: a run
+	// killed after reading a newer one still walks the commits next time.
+	PushedAt *time.Time `json:"pushed_at,omitempty"`
 }
 
 type pageMark struct {
@@ -159,7 +180,13 @@ type delta struct {
 	// of the stargazers finished).
 	KeepStars []string `json:"keep_stars,omitempty"`
 	DropStars bool     `json:"drop_stars,omitempty"`
-	Complete  bool     `json:"complete,omitempty"`
+	// ResetSeen forgets the keys seen by an earlier walk of List; Track
+	// records the commits of this delta as seen by the walk of List;
+	// DropUnseen (the walk ended) drops the stored commits it did not see.
+	ResetSeen  bool `json:"reset_seen,omitempty"`
+	Track      bool `json:"track,omitempty"`
+	DropUnseen bool `json:"drop_unseen,omitempty"`
+	Complete   bool `json:"complete,omitempty"`
 }
 
 // items is the number of items d brings, for the progress display.
@@ -204,6 +231,7 @@ func (s *repoState) apply(d *delta) {
 		}
 		s.Commits[v.SHA] = v
 	}
+	s.applySeen(d)
 	for _, v := range d.Stars {
 		if v.User != nil {
 			s.Stars[v.User.Login] = v
@@ -259,6 +287,42 @@ func (s *repoState) apply(d *delta) {
 
 	if d.Complete {
 		s.Complete = true
+	}
+}
+
+// applySeen records which commits the walk of d.List saw and, at its end,
+// drops the others: commits no longer on the default branch.
+func (s *repoState) applySeen(d *delta) {
+	if d.List == "" {
+		return
+	}
+	if d.ResetSeen {
+		delete(s.Seen, d.List)
+	}
+	if d.Track {
+		if s.Seen == nil {
+			s.Seen = map[string]map[string]bool{}
+		}
+		seen := s.Seen[d.List]
+		if seen == nil {
+			seen = map[string]bool{}
+			s.Seen[d.List] = seen
+		}
+		for _, v := range d.Commits {
+			seen[v.SHA] = true
+		}
+	}
+	if d.DropUnseen {
+		seen := s.Seen[d.List]
+		for sha := range s.Commits {
+			if !seen[sha] {
+				delete(s.Commits, sha)
+				if s.AC != nil {
+					s.AC.Dated = false
+				}
+			}
+		}
+		delete(s.Seen, d.List)
 	}
 }
 
