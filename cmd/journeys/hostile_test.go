@@ -73,43 +73,11 @@ func hostileData(t *testing.T) *fakegithub.Data {
 	for i, l := range top[:min(len(top), len(hostileLogins))] {
 		rename[l] = hostileLogins[i]
 	}
-	fix := func(u *fakegithub.User) {
-		if u != nil && rename[u.Login] != "" {
+	r.EachUser(func(u *fakegithub.User) {
+		if rename[u.Login] != "" {
 			u.Login = rename[u.Login]
 		}
-	}
-	for _, it := range r.Issues {
-		fix(&it.User)
-		for i := range it.Assignees {
-			fix(&it.Assignees[i])
-		}
-		if it.PullRequest != nil {
-			fix(it.PullRequest.MergedBy)
-		}
-	}
-	for _, c := range r.Comments {
-		fix(&c.User)
-	}
-	for _, c := range r.ReviewComments {
-		fix(&c.User)
-	}
-	for _, rv := range r.Reviews {
-		fix(&rv.User)
-	}
-	for _, c := range r.Commits {
-		fix(c.Author)
-		fix(c.Committer)
-	}
-	for _, s := range r.Stargazers {
-		fix(&s.User)
-	}
-	for _, f := range r.Forks {
-		fix(&f.Owner)
-	}
-	for _, e := range r.Events {
-		fix(e.Actor)
-		fix(e.Assignee)
-	}
+	})
 
 	// Hostile titles, bodies, labels, comments, commit names and messages.
 	h := func(i int) string { return hostileTexts[i%len(hostileTexts)] }

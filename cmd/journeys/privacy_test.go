@@ -33,33 +33,13 @@ var trailer = regexp.MustCompile(`(?im)^\s*co-authored-by:\s*(.*?)\s*<([^>]*)>`)
 func peopleOf(t *testing.T, d *fakegithub.Data) *people {
 	t.Helper()
 	p := &people{logins: map[string]bool{}, names: map[string]bool{}, emails: map[string]bool{}, urls: map[string]bool{}}
-	user := func(u *fakegithub.User) {
-		if u != nil && u.Login != "" {
-			p.logins[u.Login] = true
-		}
-	}
 	for _, r := range d.Repos {
-		for _, is := range r.Issues {
-			user(&is.User)
-			for i := range is.Assignees {
-				user(&is.Assignees[i])
+		r.EachUser(func(u *fakegithub.User) {
+			if u.Login != "" {
+				p.logins[u.Login] = true
 			}
-			if is.PullRequest != nil {
-				user(is.PullRequest.MergedBy)
-			}
-		}
-		for _, c := range r.Comments {
-			user(&c.User)
-		}
-		for _, c := range r.ReviewComments {
-			user(&c.User)
-		}
-		for _, rv := range r.Reviews {
-			user(&rv.User)
-		}
+		})
 		for _, c := range r.Commits {
-			user(c.Author)
-			user(c.Committer)
 			// "GitHub <noreply@github.com>" commits web edits: it is
 			// GitHub's own identity, not a person's.
 			if c.AuthorEmail != "noreply@github.com" {
@@ -71,16 +51,6 @@ func peopleOf(t *testing.T, d *fakegithub.Data) *people {
 			for _, m := range trailer.FindAllStringSubmatch(c.Message, -1) {
 				p.names[m[1]], p.emails[m[2]] = true, true
 			}
-		}
-		for _, s := range r.Stargazers {
-			user(&s.User)
-		}
-		for _, f := range r.Forks {
-			user(&f.Owner)
-		}
-		for _, e := range r.Events {
-			user(e.Actor)
-			user(e.Assignee)
 		}
 		if rc, ok := r.Files[".all-contributorsrc"]; ok {
 			var doc struct {

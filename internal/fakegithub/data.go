@@ -187,3 +187,47 @@ type IssueEvent struct {
 	Assignee    *User  // for assigned/unassigned
 	CommitID    string // for merged, closed by commit, referenced
 }
+
+// EachUser calls fn with every account the repository's activity names
+// (authors, assignees, mergers, reviewers, linked commit authors and
+// committers, stargazers, fork owners, event actors and assignees), so that
+// a test can collect or rename them all. fn may change the User in place.
+func (r *Repo) EachUser(fn func(*User)) {
+	visit := func(u *User) {
+		if u != nil {
+			fn(u)
+		}
+	}
+	for _, it := range r.Issues {
+		visit(&it.User)
+		for i := range it.Assignees {
+			visit(&it.Assignees[i])
+		}
+		if it.PullRequest != nil {
+			visit(it.PullRequest.MergedBy)
+		}
+	}
+	for _, c := range r.Comments {
+		visit(&c.User)
+	}
+	for _, c := range r.ReviewComments {
+		visit(&c.User)
+	}
+	for _, rv := range r.Reviews {
+		visit(&rv.User)
+	}
+	for _, c := range r.Commits {
+		visit(c.Author)
+		visit(c.Committer)
+	}
+	for _, s := range r.Stargazers {
+		visit(&s.User)
+	}
+	for _, f := range r.Forks {
+		visit(&f.Owner)
+	}
+	for _, e := range r.Events {
+		visit(e.Actor)
+		visit(e.Assignee)
+	}
+}
