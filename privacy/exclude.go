@@ -345,34 +345,15 @@ func filterTable[T placed](f *filter, name string, keep func(*T) bool) {
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return
 	}
-	w, err := table.Create[T](path)
-	if err != nil {
-		f.err = fmt.Errorf("leave out excluded people from %s: %w", name, err)
-		return
-	}
-	out := make([]T, 0, table.BatchSize)
-	err = table.Scan(path, func(batch []T) error {
-		if err := f.ctx.Err(); err != nil {
-			return err
+	_, err := table.Rewrite(f.ctx, path, path, func(row *T) (T, bool) {
+		if keep(row) {
+			return *row, true
 		}
-		out = out[:0]
-		for i := range batch {
-			row := batch[i]
-			if keep(&row) {
-				out = append(out, row)
-				continue
-			}
-			f.removed[name]++
-			c, r := placeOf(&row)
-			f.perRepo[[2]string{name, c + "\x00" + r}]++
-		}
-		return w.Write(out...)
+		f.removed[name]++
+		c, r := placeOf(row)
+		f.perRepo[[2]string{name, c + "\x00" + r}]++
+		return *row, false
 	})
-	if err == nil {
-		err = w.Close()
-	} else {
-		w.Abort()
-	}
 	if err != nil {
 		f.err = fmt.Errorf("leave out excluded people from %s: %w", name, err)
 	}

@@ -436,27 +436,7 @@ func publishTable[In, Out any](pb *publisher, name string, fn func(*In) Out) {
 		pb.err = removeStale(dst)
 		return
 	}
-	w, err := table.Create[Out](dst)
-	if err != nil {
-		pb.err = fmt.Errorf("publish %s: %w", name, err)
-		return
-	}
-	out := make([]Out, 0, table.BatchSize)
-	err = table.Scan(src, func(batch []In) error {
-		if err := pb.ctx.Err(); err != nil {
-			return err
-		}
-		out = out[:0]
-		for i := range batch {
-			out = append(out, fn(&batch[i]))
-		}
-		return w.Write(out...)
-	})
-	if err == nil {
-		err = w.Close()
-	} else {
-		w.Abort()
-	}
+	_, err := table.Rewrite(pb.ctx, src, dst, func(row *In) (Out, bool) { return fn(row), true })
 	if err != nil {
 		pb.err = fmt.Errorf("publish %s: %w", name, err)
 		return

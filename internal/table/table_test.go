@@ -1,9 +1,11 @@
 package table_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -260,5 +262,34 @@ func TestScanReusesNoStaleValues(t *testing.T) {
 	})
 	if err != nil || seen != len(rows) {
 		t.Fatalf("scanned %d rows, err %v", seen, err)
+	}
+}
+
+// Rewrite can filter and change a table in place; the old file stays
+// whole until the new one is complete.
+func TestRewriteInPlace(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "t.parquet")
+	if err := table.WriteFile(path, sampleRows(10)); err != nil {
+		t.Fatal(err)
+	}
+	n, err := table.Rewrite(context.Background(), path, path, func(r *row) (row, bool) {
+		r.Name = strings.ToUpper(r.Name)
+		return *r, r.N%2 == 0
+	})
+	if err != nil || n != 5 {
+		t.Fatalf("Rewrite: %d rows, %v; want 5", n, err)
+	}
+	got, err := table.ReadFile[row](path)
+	if err != nil || len(got) != 5 || got[1].Name != "PERSON-C" || got[1].N != 2 {
+		t.Fatalf("after Rewrite: %+v, %v", got, err)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := table.Rewrite(ctx, path, path, func(r *row) (row, bool) { return *r, false }); err == nil {
+		t.Fatal("a cancelled Rewrite succeeded")
+	}
+	if got, _ := table.ReadFile[row](path); len(got) != 5 {
+		t.Errorf("a failed Rewrite changed the file: %d rows", len(got))
 	}
 }
