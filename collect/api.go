@@ -40,6 +40,7 @@ func (u *apiUser) typ() *string {
 type apiRepo struct {
 	ID              int64      `json:"id"`
 	FullName        string     `json:"full_name"`
+	OwnerType       string     `json:"owner_type"`
 	DefaultBranch   string     `json:"default_branch"`
 	CreatedAt       time.Time  `json:"created_at"`
 	PushedAt        *time.Time `json:"pushed_at"`
@@ -216,7 +217,7 @@ func timePtr(t *github.Timestamp) *time.Time {
 }
 
 func fromRepo(r *github.Repository) *apiRepo {
-	return &apiRepo{ID: r.GetID(), FullName: r.GetFullName(), DefaultBranch: r.GetDefaultBranch(),
+	return &apiRepo{ID: r.GetID(), FullName: r.GetFullName(), OwnerType: r.GetOwner().GetType(), DefaultBranch: r.GetDefaultBranch(),
 		CreatedAt: r.GetCreatedAt().Time, PushedAt: timePtr(r.PushedAt), Fork: r.GetFork(), Archived: r.GetArchived(),
 		StargazersCount: int64(r.GetStargazersCount()), ForksCount: int64(r.GetForksCount())}
 }

@@ -13,9 +13,11 @@ import "time"
 
 // A Repo is one row of repos.parquet: a repository as GET /repos/{owner}/{repo} serves it.
 type Repo struct {
-	Community           string     `parquet:"community,dict"`
-	Repo                string     `parquet:"repo,dict"`
-	ID                  int64      `parquet:"id"`
+	Community string `parquet:"community,dict"`
+	Repo      string `parquet:"repo,dict"`
+	ID        int64  `parquet:"id"`
+	// OwnerType is the owner account's type: "Organization" or "User".
+	OwnerType           string     `parquet:"owner_type,dict"`
 	DefaultBranch       string     `parquet:"default_branch,dict"`
 	CreatedAt           time.Time  `parquet:"created_at"`
 	PushedAt            *time.Time `parquet:"pushed_at"`

@@ -65,6 +65,7 @@ func (t *tables) addRepo(community, repo string, s *repoState, failure string, n
 		r := s.Repo
 		row.ID, row.DefaultBranch, row.CreatedAt, row.PushedAt = r.ID, r.DefaultBranch, r.CreatedAt.UTC(), utcPtr(r.PushedAt)
 		row.Fork, row.Archived, row.Stars, row.Forks = r.Fork, r.Archived, r.StargazersCount, r.ForksCount
+		row.OwnerType = r.OwnerType
 		row.HasContributorsFile = s.AC != nil && s.AC.Exists
 	}
 	t.Repos = append(t.Repos, row)
