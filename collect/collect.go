@@ -77,6 +77,11 @@ type Options struct {
 	// several runs see the same repositories.
 	OrgListing *OrgListing
 
+	// VerifyAfter is how old the last whole walk of the issues, issue
+	// comments or review comments may be before a run walks the listing
+	// whole again to drop the items GitHub no longer lists (0: 7 days).
+	VerifyAfter time.Duration
+
 	// retryBase shortens the backoff in tests; rateLimitWait the waits
 	// after rate limits that say nothing usable of when to retry.
 	retryBase     time.Duration
@@ -167,7 +172,7 @@ func Run(ctx context.Context, communities []Community, opts Options) (*Manifest,
 	g.SetLimit(opts.Concurrency)
 	for _, repo := range unique {
 		g.Go(func() error {
-			res, err := collectRepo(gctx, client, store, repo, opts.Concurrency, log, prog)
+			res, err := collectRepo(gctx, client, store, repo, opts.Concurrency, opts.VerifyAfter, log, prog)
 			mu.Lock()
 			results[repoKey(repo)] = res
 			mu.Unlock()
@@ -243,13 +248,13 @@ func statusOf(r *repoResult) string {
 // collectRepo collects one repository. A repository-level failure (404,
 // repeated faults) is in the result; the error is only for what must stop
 // the whole run.
-func collectRepo(ctx context.Context, client *ghapi.Client, store *stateStore, repo string, workers int, log *slog.Logger, prog *progress) (*repoResult, error) {
+func collectRepo(ctx context.Context, client *ghapi.Client, store *stateStore, repo string, workers int, verifyAfter time.Duration, log *slog.Logger, prog *progress) (*repoResult, error) {
 	st, err := store.load(repo)
 	if err != nil {
 		return &repoResult{failure: err.Error()}, err
 	}
 	j := store.journal(repo)
-	rc := &repoCollector{c: client, repo: repo, st: st, j: j, workers: workers, tally: &prog.counts}
+	rc := &repoCollector{c: client, repo: repo, st: st, j: j, workers: workers, tally: &prog.counts, verifyAfter: verifyAfter}
 	prog.start(repo)
 	err = rc.collect(ctx)
 	cerr := j.close()

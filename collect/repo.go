@@ -49,6 +49,11 @@ type repoCollector struct {
 	// marks holds, per listing walked incrementally by updated_at, the
 	// latest updated_at stored when the walk began (guarded by mu).
 	marks map[string]time.Time
+	// now is the clock (time.Now when nil); verifyAfter how old the last
+	// whole walk of a listing sorted by updated_at may be before it is
+	// walked whole again (0: defaultVerifyAfter).
+	now         func() time.Time
+	verifyAfter time.Duration
 	// head is the default branch's newest commit at the end of the last
 	// complete commits walk (guarded by mu): an incremental walk stops at
 	// the page holding it.
@@ -229,6 +234,10 @@ func (rc *repoCollector) walk(ctx context.Context, name, first, accept string, p
 func (rc *repoCollector) walkFrom(ctx context.Context, name, first, accept string, page pageFunc, parallel bool) error {
 	rc.mu.Lock()
 	ls := *rc.st.list(name)
+	if ls.Verifying || ls.Complete && ls.Resume == "" && rc.verifyDue(name, &ls) {
+		rc.mu.Unlock()
+		return rc.walkVerify(ctx, name, first, accept, page)
+	}
 	// The commits walk is tracked: at its end the stored commits it did
 	// not see are dropped, unless it stopped at the last head seen.
 	track := name == listCommits
@@ -246,6 +255,12 @@ func (rc *repoCollector) walkFrom(ctx context.Context, name, first, accept strin
 	u, etag, pending, incremental := first, "", "", ls.Complete && !bm.Verify
 	if incremental {
 		etag = ls.ETag
+	}
+	// A whole walk of a listing sorted by updated_at is as good as a
+	// verification walk (zero: keep the last one's time).
+	var verified time.Time
+	if !incremental && verifiable(name) {
+		verified = rc.clock()
 	}
 	fresh := ls.Resume == ""
 	mark := time.Time{}
@@ -273,7 +288,7 @@ func (rc *repoCollector) walkFrom(ctx context.Context, name, first, accept strin
 		if pageRefused(err) && u != first {
 			// GitHub pages this listing no further: keep what was read.
 			rc.noteIncomplete(fmt.Sprintf("%s of %s is truncated: GitHub refused to page further (%v)", name, rc.repo, se))
-			return rc.apply(&delta{List: name, ListState: &listState{ETag: pending, Complete: true, branchMark: bm.done()}, ResetSeen: track})
+			return rc.apply(&delta{List: name, ListState: &listState{ETag: pending, Complete: true, VerifiedAt: verified, branchMark: bm.done()}, ResetSeen: track})
 		}
 		if err != nil {
 			return fmt.Errorf("list %s of %s: %w", name, rc.repo, err)
@@ -310,12 +325,12 @@ func (rc *repoCollector) walkFrom(ctx context.Context, name, first, accept strin
 				if err := rc.apply(d); err != nil {
 					return err
 				}
-				return rc.walkParallel(ctx, name, accept, urls, pending, bm, page)
+				return rc.walkParallel(ctx, name, accept, urls, pending, bm, verified, page)
 			}
 		}
 		d.List = name
 		if next == "" {
-			d.ListState = &listState{ETag: pending, Complete: true, branchMark: bm.done()}
+			d.ListState = &listState{ETag: pending, Complete: true, VerifiedAt: verified, branchMark: bm.done()}
 			// A walk that did not stop at the last head went over the
 			// whole branch: what it did not see is no longer on it.
 			d.DropUnseen = track && !stop
@@ -341,7 +356,7 @@ const pageWindow = 16
 // GitHub refuses deep page numbers of some large listings (422): from the
 // last page it served, the walk then goes on by following its next link,
 // one page at a time, which GitHub may give as a cursor.
-func (rc *repoCollector) walkParallel(ctx context.Context, name, accept string, urls []string, pending string, bm branchMark, page pageFunc) error {
+func (rc *repoCollector) walkParallel(ctx context.Context, name, accept string, urls []string, pending string, bm branchMark, verified time.Time, page pageFunc) error {
 	track := name == listCommits
 	// next is the rel="next" link of the last page applied.
 	next := urls[0]
@@ -374,7 +389,7 @@ func (rc *repoCollector) walkParallel(ctx context.Context, name, accept string, 
 			if d == nil {
 				// Page start+i was refused: go on from the last page served.
 				if next == "" {
-					return rc.apply(&delta{List: name, ListState: &listState{ETag: pending, Complete: true, branchMark: bm.done()}, ResetSeen: track})
+					return rc.apply(&delta{List: name, ListState: &listState{ETag: pending, Complete: true, VerifiedAt: verified, branchMark: bm.done()}, ResetSeen: track})
 				}
 				rc.mu.Lock()
 				ls := *rc.st.list(name)
@@ -387,7 +402,7 @@ func (rc *repoCollector) walkParallel(ctx context.Context, name, accept string, 
 			}
 			d.List, d.Track = name, track
 			if start+i == len(urls)-1 {
-				d.ListState = &listState{ETag: pending, Complete: true, branchMark: bm.done()}
+				d.ListState = &listState{ETag: pending, Complete: true, VerifiedAt: verified, branchMark: bm.done()}
 				d.DropUnseen = track
 			} else {
 				d.ListState = &listState{Resume: urls[start+i+1], PendingETag: pending, branchMark: bm}

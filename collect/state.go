@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -39,7 +41,8 @@ type repoState struct {
 	Events         map[int64]*apiIssueEvent `json:"events"`
 	AC             *acState                 `json:"all_contributors,omitempty"`
 	// Seen holds, per listing whose walk drops the items it did not see
-	// (the commits), the keys seen by the walk in progress.
+	// (the commits; issues and both comment listings during a
+	// verification walk), the keys seen by the walk in progress.
 	Seen map[string]map[string]bool `json:"seen,omitempty"`
 	// Complete is set when a whole collection of the repository finished.
 	Complete bool `json:"complete"`
@@ -64,6 +67,15 @@ type listState struct {
 	Pages []pageMark `json:"pages,omitempty"`
 	// Count is the item count the repository reported at the last walk.
 	Count int64 `json:"count,omitempty"`
+	// VerifiedAt is when the last whole walk of a listing sorted by
+	// updated_at began (see verifyAfter); Pages then holds that of the
+	// last verification walk. Verifying: the walk in progress is a
+	// verification walk, begun at VerifyStart, whose pages so far are
+	// Walked.
+	VerifiedAt  time.Time  `json:"verified_at,omitzero"`
+	Verifying   bool       `json:"verifying,omitempty"`
+	VerifyStart time.Time  `json:"verify_start,omitzero"`
+	Walked      []pageMark `json:"walked,omitempty"`
 	branchMark
 }
 
@@ -181,12 +193,18 @@ type delta struct {
 	KeepStars []string `json:"keep_stars,omitempty"`
 	DropStars bool     `json:"drop_stars,omitempty"`
 	// ResetSeen forgets the keys seen by an earlier walk of List; Track
-	// records the commits of this delta as seen by the walk of List;
-	// DropUnseen (the walk ended) drops the stored commits it did not see.
-	ResetSeen  bool `json:"reset_seen,omitempty"`
-	Track      bool `json:"track,omitempty"`
-	DropUnseen bool `json:"drop_unseen,omitempty"`
-	Complete   bool `json:"complete,omitempty"`
+	// records the items of this delta of List's kind (and SeenKeys) as
+	// seen by the walk of List; DropUnseen (the walk ended) drops the
+	// stored items of that kind it did not see (with an issue, its
+	// reviews).
+	SeenKeys []string `json:"seen_keys,omitempty"`
+	// Page is one page of a verification walk of List: appended to the
+	// walk's pages, which become the listing's Pages when it ends.
+	Page       *pageMark `json:"page,omitempty"`
+	ResetSeen  bool      `json:"reset_seen,omitempty"`
+	Track      bool      `json:"track,omitempty"`
+	DropUnseen bool      `json:"drop_unseen,omitempty"`
+	Complete   bool      `json:"complete,omitempty"`
 }
 
 // items is the number of items d brings, for the progress display.
@@ -201,7 +219,7 @@ func (d *delta) items() int64 {
 
 func (s *repoState) apply(d *delta) {
 	if d.List != "" && d.ListState != nil {
-		s.Lists[d.List] = d.ListState
+		s.setList(d)
 	}
 	if d.Repo != nil {
 		s.Repo = d.Repo
@@ -311,19 +329,93 @@ func (s *repoState) applySeen(d *delta) {
 		for _, v := range d.Commits {
 			seen[v.SHA] = true
 		}
+		for _, v := range d.Issues {
+			seen[idKey(v.ID)] = true
+		}
+		for _, v := range d.Comments {
+			seen[idKey(v.ID)] = true
+		}
+		for _, v := range d.ReviewComments {
+			seen[idKey(v.ID)] = true
+		}
+		for _, k := range d.SeenKeys {
+			seen[k] = true
+		}
 	}
 	if d.DropUnseen {
 		seen := s.Seen[d.List]
-		for sha := range s.Commits {
-			if !seen[sha] {
-				delete(s.Commits, sha)
-				if s.AC != nil {
-					s.AC.Dated = false
+		switch d.List {
+		case listCommits:
+			for sha := range s.Commits {
+				if !seen[sha] {
+					delete(s.Commits, sha)
+					if s.AC != nil {
+						s.AC.Dated = false
+					}
 				}
 			}
+		case listIssues:
+			gone := map[int64]bool{}
+			for id, v := range s.Issues {
+				if !seen[idKey(id)] {
+					gone[v.Number] = true
+					delete(s.Issues, id)
+				}
+			}
+			for id, r := range s.Reviews {
+				if gone[r.Number] {
+					delete(s.Reviews, id)
+				}
+			}
+			for n := range gone {
+				delete(s.ReviewMarks, n)
+			}
+		case listComments:
+			dropUnseen(s.Comments, seen)
+		case listReviewComments:
+			dropUnseen(s.ReviewComments, seen)
 		}
 		delete(s.Seen, d.List)
 	}
+}
+
+func dropUnseen[V any](m map[int64]V, seen map[string]bool) {
+	for id := range m {
+		if !seen[idKey(id)] {
+			delete(m, id)
+		}
+	}
+}
+
+// idKey is an item id as the seen keys and page marks spell it.
+func idKey(id int64) string { return strconv.FormatInt(id, 10) }
+
+// setList replaces d.List's progress with d.ListState (a copy: the delta
+// is journaled as it is). The pages of the last verification walk, and
+// when it was, carry over until a verification walk ends; the pages of a
+// verification walk in progress build up one delta at a time.
+func (s *repoState) setList(d *delta) {
+	old := s.list(d.List)
+	ls := *d.ListState
+	if d.List == listIssues || d.List == listComments || d.List == listReviewComments {
+		if ls.Pages == nil {
+			ls.Pages = old.Pages
+		}
+		if ls.VerifiedAt.IsZero() {
+			ls.VerifiedAt = old.VerifiedAt
+		}
+		if ls.Verifying {
+			ls.Walked = old.Walked
+		}
+		if d.Page != nil {
+			if ls.Verifying {
+				ls.Walked = append(slices.Clip(ls.Walked), *d.Page)
+			} else {
+				ls.Pages = append(slices.Clip(old.Walked), *d.Page)
+			}
+		}
+	}
+	s.Lists[d.List] = &ls
 }
 
 // stateStore keeps each repository's state in DIR/<owner>__<name>.json, with
