@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 	"io"
 	"net/http"
 	"net/url"
@@ -146,23 +148,11 @@ func plural(n int, one, many string) string {
 	return many
 }
 
+// numbers formats counts with thousands separators, as English does.
+var numbers = message.NewPrinter(language.English)
+
 // thousands formats n with commas between thousands: 12,345.
-func thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+func thousands(n int64) string { return numbers.Sprintf("%d", n) }
 
 // rateLimit reads GET /rate_limit, which costs no quota, into go-github's
 // RateLimits.

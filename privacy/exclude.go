@@ -303,12 +303,13 @@ type filter struct {
 	err     error
 }
 
-// rowPlace returns the community and repository of a raw row.
+// placed is the set of raw row types the filter rewrites.
 type placed interface {
 	collect.Issue | collect.PullRequest | collect.Comment | collect.Review | collect.Commit |
 		collect.Stargazer | collect.Fork | collect.IssueEvent | collect.Recognition | collect.Event
 }
 
+// placeOf returns the community and repository of a raw row.
 func placeOf(row any) (string, string) {
 	switch r := row.(type) {
 	case *collect.Issue:

@@ -3,6 +3,8 @@ package report
 import (
 	"bufio"
 	"fmt"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 	"io"
 	"strconv"
 	"strings"
@@ -76,24 +78,10 @@ func clean(s string) string {
 	}, strings.ToValidUTF8(s, "\uFFFD"))
 }
 
-func fmtInt(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	if neg {
-		s = s[1:]
-	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+// numbers formats counts with thousands separators, as English does.
+var numbers = message.NewPrinter(language.English)
+
+func fmtInt(n int64) string { return numbers.Sprintf("%d", n) }
 
 // plural writes n with the singular or plural noun.
 func plural(n int64, one, many string) string {
