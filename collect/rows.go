@@ -35,7 +35,7 @@ func (t *tables) counts() map[string]int64 {
 }
 
 // coAuthorRe matches a Co-authored-by trailer, tolerant of case and spacing.
-var coAuthorRe = regexp.MustCompile(`(?im)^[ \t]*co-authored-by[ \t]*:[ \t]*(.*?)[ \t]*<[ \t]*([^<>\r\n]*?)[ \t]*>[ \t]*$`)
+var coAuthorRe = regexp.MustCompile(`(?im)^[ \t]*co-authored-by[ \t]*:[ \t]*([^\r\n<>]*?)[ \t]*<[ \t]*([^<>\r\n]*?)[ \t]*>[ \t]*$`)
 
 // coAuthors parses the Co-authored-by trailers of a commit message.
 func coAuthors(msg string) (names, emails []string) {
