@@ -162,6 +162,29 @@ func TestInterruptedRunResumesToTheSameTables(t *testing.T) {
 	t.Logf("resumed collection spent %d requests in all", total)
 }
 
+// TestResumeAtAnotherAddress: a checkpoint holds no address of the API, so
+// an interrupted collection resumes when the same API answers elsewhere
+// (another port, as the offline demo's server gets on every start).
+func TestResumeAtAnotherAddress(t *testing.T) {
+	ref := newHarness(t, fixture(), fakegithub.Options{})
+	if _, err, _ := ref.run(community, ref.options()); err != nil {
+		t.Fatal(err)
+	}
+	first := newHarness(t, fixture(), fakegithub.Options{})
+	opts := first.options()
+	opts.MaxRequests = 25
+	var qe *QuotaError
+	if _, err, _ := first.run(community, opts); !errors.As(err, &qe) {
+		t.Fatalf("interrupted run: err = %v, want a QuotaError for the cap", err)
+	}
+	moved := newHarness(t, fixture(), fakegithub.Options{})
+	moved.out = first.out
+	if _, err, _ := moved.run(community, moved.options()); err != nil {
+		t.Fatalf("resumed run at %s: %v", moved.url, err)
+	}
+	sameTables(t, snapshot(t, ref.out), snapshot(t, moved.out))
+}
+
 func TestFaultsGiveTheSameTables(t *testing.T) {
 	ref := newHarness(t, fixture(), fakegithub.Options{})
 	if _, err, _ := ref.run(community, ref.options()); err != nil {

@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -87,5 +90,36 @@ func TestAnalyzeWithoutCollectionSaysWhatToDo(t *testing.T) {
 	code, _, errOut := journeys(t, "analyze", "--config", cfg, "--out", t.TempDir())
 	if code != exitFailure || !strings.Contains(errOut, "journeys collect") {
 		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+// TestFailuresSayWhatToDo: errors from the system end with a status and a
+// line that tells the user what to do next.
+func TestFailuresSayWhatToDo(t *testing.T) {
+	out := filepath.Join("journeys-out", "events.parquet")
+	tests := []struct {
+		name   string
+		err    error
+		status int
+		hint   string
+		terse  bool // the hint says it all; the error itself is not shown
+	}{
+		{"full disk", fmt.Errorf("write tables: %w", &os.PathError{Op: "write", Path: out, Err: syscall.ENOSPC}), exitFailure, "The disk is full", false},
+		{"disk quota", fmt.Errorf("write tables: %w", &os.PathError{Op: "write", Path: out, Err: syscall.EDQUOT}), exitFailure, "The disk is full", false},
+		{"read-only folder", fmt.Errorf("create output folder: %w", &os.PathError{Op: "mkdir", Path: "journeys-out", Err: syscall.EACCES}), exitFailure, "fix its permissions", false},
+		{"interrupted", fmt.Errorf("list issues of a/b: %w", context.Canceled), exitFailure, "the next run continues from the last checkpoint", true},
+		{"bad flag", &usageError{errors.New("unknown flag: --nope")}, exitUsage, "unknown flag", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			g := &globals{stderr: &stderr}
+			if got := g.exitStatus(tt.err); got != tt.status {
+				t.Errorf("exit status %d, want %d", got, tt.status)
+			}
+			if msg := stderr.String(); !strings.Contains(msg, tt.hint) || !tt.terse && !strings.Contains(msg, tt.err.Error()) {
+				t.Errorf("message %q lacks the error or %q", msg, tt.hint)
+			}
+		})
 	}
 }

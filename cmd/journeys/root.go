@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"runtime/debug"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -144,6 +146,12 @@ func (g *globals) exitStatus(err error) int {
 	case errors.As(err, &qe):
 		fmt.Fprintf(g.stderr, "journeys: %v\nThe collection checkpoint is saved: run the same command again after the quota resets to continue where this run stopped.\n", err)
 		return exitTempFail
+	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
+		fmt.Fprintf(g.stderr, "journeys: %v\nThe disk is full. Free some space, or point --out (and --state) at a larger disk, and run the same command again: the previous output is intact and collection continues from its last checkpoint.\n", err)
+		return exitFailure
+	case errors.Is(err, fs.ErrPermission):
+		fmt.Fprintf(g.stderr, "journeys: %v\nThis user may not read or write the path named above: fix its permissions, or choose another --out, and run again.\n", err)
+		return exitFailure
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintf(g.stderr, "journeys: interrupted; the previous output is intact and the next run continues from the last checkpoint\n")
 		return exitFailure

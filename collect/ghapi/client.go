@@ -270,10 +270,34 @@ type Response struct {
 	Header      http.Header
 	Body        []byte
 	URL         string // the request URL, absolute
+	base        *url.URL
 }
 
-// Next returns the rel="next" URL of the Link header, or "".
-func (r *Response) Next() string { return LinkRel(r.Header.Get("Link"), "next") }
+// Next returns the rel="next" URL of the Link header, or "". A URL on the
+// API host comes back relative to the API root ("repositories/1/issues?page=2"),
+// so that a checkpoint that stores it stays valid when the same API is
+// reached at another address (a new port, http instead of https).
+func (r *Response) Next() string {
+	return relative(r.base, LinkRel(r.Header.Get("Link"), "next"))
+}
+
+// relative returns link relative to the API root base when it is on the API
+// host under the root's path; otherwise link unchanged (Client.URL refuses
+// to follow a link to another host).
+func relative(base *url.URL, link string) string {
+	u, err := url.Parse(link)
+	if link == "" || base == nil || err != nil || !u.IsAbs() || u.Host != base.Host || u.User != nil {
+		return link
+	}
+	rest, ok := strings.CutPrefix(u.EscapedPath(), base.EscapedPath())
+	if !ok {
+		return link
+	}
+	if u.RawQuery != "" {
+		rest += "?" + u.RawQuery
+	}
+	return rest
+}
 
 // ETag returns the response's ETag.
 func (r *Response) ETag() string { return r.Header.Get("ETag") }
@@ -345,9 +369,9 @@ func (c *Client) Get(ctx context.Context, req Request) (*Response, error) {
 		}
 		switch code := resp.StatusCode; {
 		case code == http.StatusNotModified:
-			return &Response{Status: code, NotModified: true, Header: resp.Header, URL: u.String()}, nil
+			return &Response{Status: code, NotModified: true, Header: resp.Header, URL: u.String(), base: c.base}, nil
 		case code >= 200 && code < 300:
-			return &Response{Status: code, Header: resp.Header, Body: body, URL: u.String()}, nil
+			return &Response{Status: code, Header: resp.Header, Body: body, URL: u.String(), base: c.base}, nil
 		case code == http.StatusUnauthorized:
 			return nil, ErrBadCredentials
 		case code == http.StatusForbidden || code == http.StatusTooManyRequests:

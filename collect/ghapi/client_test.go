@@ -139,3 +139,38 @@ func TestTokenGoesOnlyToTheAPIHost(t *testing.T) {
 		t.Errorf("a redirect to another host got Authorization %q", got)
 	}
 }
+
+// TestNextIsRelativeToTheAPIRoot: a next link on the API host comes back
+// relative to the API root, and resolves to the same URL; any other link
+// comes back as given (and Client.URL refuses other hosts).
+func TestNextIsRelativeToTheAPIRoot(t *testing.T) {
+	tests := []struct{ base, link, want string }{
+		{"https://api.github.com/", "https://api.github.com/repositories/1/issues?per_page=100&page=2", "repositories/1/issues?per_page=100&page=2"},
+		{"https://ghe.example.org/api/v3/", "https://ghe.example.org/api/v3/repositories/1/issues?page=2", "repositories/1/issues?page=2"},
+		{"http://127.0.0.1:8080/", "http://127.0.0.1:8080/repositories/1/stargazers?page=3", "repositories/1/stargazers?page=3"},
+		{"https://ghe.example.org/api/v3/", "https://ghe.example.org/other/repositories/1?page=2", "https://ghe.example.org/other/repositories/1?page=2"},
+		{"https://api.github.com/", "https://evil.example.org/repositories/1?page=2", "https://evil.example.org/repositories/1?page=2"},
+		{"https://api.github.com/", "", ""},
+	}
+	for _, tt := range tests {
+		c, err := New(Config{BaseURL: tt.base})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := http.Header{}
+		if tt.link != "" {
+			h.Set("Link", "<"+tt.link+`>; rel="next"`)
+		}
+		r := &Response{Header: h, base: c.base}
+		got := r.Next()
+		if got != tt.want {
+			t.Errorf("base %s: Next() = %q, want %q", tt.base, got, tt.want)
+		}
+		if got == "" || got == tt.link {
+			continue
+		}
+		if u, err := c.URL(got); err != nil || u.String() != tt.link {
+			t.Errorf("base %s: URL(%q) = %v, %v; want %s", tt.base, got, u, err, tt.link)
+		}
+	}
+}
