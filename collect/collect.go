@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"os"
@@ -260,6 +261,7 @@ func collectRepo(ctx context.Context, client *ghapi.Client, store *stateStore, r
 	cerr := j.close()
 	res := &repoResult{state: st, requests: rc.requests.Load(), incomplete: rc.incomplete}
 	var qe *QuotaError
+	var pe *fs.PathError
 	switch {
 	case err == nil:
 		if cerr != nil {
@@ -272,6 +274,10 @@ func collectRepo(ctx context.Context, client *ghapi.Client, store *stateStore, r
 		return res, nil
 	case errors.Is(err, ErrBadCredentials), errors.As(err, &qe), ctx.Err() != nil:
 		// The journal keeps what was fetched: the next run resumes there.
+		return res, err
+	case errors.As(err, &pe):
+		// A local file could not be written (a full disk, a read-only
+		// folder): no other repository would fare better.
 		return res, err
 	default:
 		res.failure = err.Error()
