@@ -32,6 +32,7 @@ type pipelineFlags struct {
 	concurrency int
 	maxRequests int
 	maxWait     time.Duration
+	verifyEvery time.Duration
 	dryRun      bool
 	shard       string // collect --shard K/N
 	orgRepos    string // --org-repos FILE: a pinned orgs.json
@@ -59,6 +60,7 @@ func (f *pipelineFlags) addCollect(cmd *cobra.Command) {
 	cmd.Flags().IntVar(&f.maxRequests, "max-requests", 0, "stop after this many requests that count against the quota, saving the checkpoint (0: no cap)")
 	cmd.Flags().DurationVar(&f.maxWait, "max-wait", -1, "longest wait for the rate limit to reset before saving the checkpoint and exiting with status 75 (default: wait as long as needed)")
 	cmd.Flags().Lookup("max-wait").DefValue = "0s" // hides "(default -1ns)": the usage says it in words
+	cmd.Flags().DurationVar(&f.verifyEvery, "verify-every", 7*24*time.Hour, "how old the last whole walk of the issues and comments listings may be before a run walks them whole again, to drop what was deleted or transferred on GitHub (pages unchanged since cost no quota)")
 	cmd.Flags().StringVar(&f.orgRepos, "org-repos", "", "expand the config's org: entries from this orgs.json (written by an earlier collection) instead of listing the organisations again; shards given the same file collect exactly the same repositories")
 }
 
@@ -245,6 +247,9 @@ func (g *globals) runAll(ctx context.Context, f *pipelineFlags) error {
 }
 
 func (g *globals) collect(ctx context.Context, f *pipelineFlags, cfg *config.Config) (*collect.Manifest, error) {
+	if f.verifyEvery < 0 {
+		return nil, &usageError{fmt.Errorf("--verify-every must be a duration such as 168h, not %s", f.verifyEvery)}
+	}
 	if f.concurrency < 1 || f.concurrency > 100 {
 		return nil, &usageError{fmt.Errorf("--concurrency must be between 1 and 100, not %d", f.concurrency)}
 	}
@@ -266,6 +271,7 @@ func (g *globals) collect(ctx context.Context, f *pipelineFlags, cfg *config.Con
 		Concurrency: f.concurrency,
 		MaxRequests: f.maxRequests,
 		MaxWait:     f.maxWait,
+		VerifyAfter: f.verifyEvery,
 		DryRun:      f.dryRun,
 		Report:      g.stdout,
 		ToolVersion: toolVersion(),

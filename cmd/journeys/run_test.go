@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -181,5 +182,50 @@ func TestNoTokenWarnsOnce(t *testing.T) {
 	}
 	if n := strings.Count(stderr, "60 requests an hour"); n != 1 {
 		t.Errorf("the 60-requests warning appears %d times in:\n%s", n, stderr)
+	}
+}
+
+// --verify-every sets how old the last whole walk may be: an issue deleted
+// on GitHub stays while the walk is recent, and goes once it is due.
+func TestVerifyEveryDropsDeletedIssues(t *testing.T) {
+	d := fakegithub.Generate(fakegithub.GenerateOptions{Seed: 5, Repos: 1, Issues: 150, Commits: 10})
+	ts, srv := fakegithub.NewTestServer(t, d, fakegithub.Options{})
+	t.Setenv("GITHUB_TOKEN", "ghp_verifyTestToken0123456789abcdef")
+	cfg := writeFile(t, "journeys.yml", "communities:\n  - name: Example\n    repos: [example-org/project-1]\n")
+	out := filepath.Join(t.TempDir(), "out")
+	collectWith := func(args ...string) {
+		t.Helper()
+		args = append([]string{"collect", "--config", cfg, "--out", out, "--api-url", ts.URL + "/", "--quiet"}, args...)
+		if code, stdout, stderr := journeys(t, args...); code != exitOK {
+			t.Fatalf("%v: exit %d\nstdout:\n%s\nstderr:\n%s", args, code, stdout, stderr)
+		}
+	}
+	has := func(number int64) bool {
+		for _, is := range readTable[collect.Issue](t, out, "issues") {
+			if is.Number == number {
+				return true
+			}
+		}
+		return false
+	}
+
+	collectWith()
+	oldest := d.Repos[0].Issues[0].Number
+	if !has(oldest) {
+		t.Fatalf("issue #%d not collected", oldest)
+	}
+	srv.Mutate(func(d *fakegithub.Data) {
+		d.Repos[0].Issues = slices.DeleteFunc(d.Repos[0].Issues, func(is *fakegithub.Issue) bool { return is.Number == oldest })
+	})
+	collectWith() // the last whole walk is minutes old: not due
+	if !has(oldest) {
+		t.Fatalf("issue #%d dropped by an incremental run", oldest)
+	}
+	collectWith("--verify-every", "1ns")
+	if has(oldest) {
+		t.Errorf("issue #%d, deleted on GitHub, is still in issues.parquet after a due verification walk", oldest)
+	}
+	if code, _, stderr := journeys(t, "collect", "--config", cfg, "--out", out, "--verify-every", "-1h"); code != exitUsage || !strings.Contains(stderr, "--verify-every") {
+		t.Errorf("a negative --verify-every: exit %d, %q", code, stderr)
 	}
 }
