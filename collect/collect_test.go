@@ -372,3 +372,32 @@ func TestBadCommunitiesAreRejected(t *testing.T) {
 		}
 	}
 }
+
+// TestMergesFromEventsWhenTheListingLacksMergedAt: a server whose issues
+// listing has no pull_request.merged_at (GitHub before 2022, older
+// Enterprise Server releases) gives the same tables, the merge dated by its
+// "merged" issue event.
+func TestMergesFromEventsWhenTheListingLacksMergedAt(t *testing.T) {
+	gen := func() *fakegithub.Data {
+		return fakegithub.Generate(fakegithub.GenerateOptions{Seed: 11, Repos: 2, Issues: 150, Commits: 40})
+	}
+	repos := []Community{{Name: "example", Repos: []string{"example-org/project-1", "example-org/project-2"}}}
+	ref := newHarness(t, gen(), fakegithub.Options{})
+	if _, err, _ := ref.run(repos, ref.options()); err != nil {
+		t.Fatal(err)
+	}
+	old := newHarness(t, gen(), fakegithub.Options{NoIssueMergedAt: true})
+	if _, err, _ := old.run(repos, old.options()); err != nil {
+		t.Fatal(err)
+	}
+	merged := 0
+	for _, pr := range read[PullRequest](t, old.out, "pull_requests") {
+		if pr.Merged {
+			merged++
+		}
+	}
+	if merged == 0 {
+		t.Fatal("no merged pull request in the generated data")
+	}
+	sameTables(t, snapshot(t, ref.out), snapshot(t, old.out))
+}

@@ -105,6 +105,12 @@ func (t *tables) addRepo(community, repo string, s *repoState, failure string, n
 		var merged *time.Time
 		if isPR {
 			merged = utcPtr(it.PullRequest.MergedAt)
+			// Servers that predate pull_request.merged_at in the issues
+			// listing still record the merge as an issue event, dated
+			// when the merge happened.
+			if e := mergedEv[it.Number]; merged == nil && e != nil && it.State == "closed" {
+				merged = utcPtr(&e.CreatedAt)
+			}
 		}
 		labels, assignees := []string{}, []string{}
 		for _, l := range it.Labels {

@@ -272,7 +272,13 @@ func listIssues(c *call) response {
 		}
 		return order(desc, v)
 	})
-	return page(c, items, c.listBase(), func(is *Issue) issuePayload { return c.u.issue(c.repo, is) })
+	return page(c, items, c.listBase(), func(is *Issue) issuePayload {
+		p := c.u.issue(c.repo, is)
+		if p.PullRequest != nil && c.s.opts.NoIssueMergedAt {
+			p.PullRequest.MergedAt = nil
+		}
+		return p
+	})
 }
 
 func hasLabels(have, want []string) bool {

@@ -57,6 +57,10 @@ type Options struct {
 	// /repos/{owner}/{repo}/issues/events"; the key "" applies to every
 	// listing), as GitHub does for large datasets: see PageLimit.
 	PageLimits map[string]PageLimit
+	// NoIssueMergedAt serves the issues listing's pull_request objects
+	// with a null merged_at, as GitHub did before 2022 and as older GitHub
+	// Enterprise Server releases still do.
+	NoIssueMergedAt bool
 }
 
 // Server is the fake GitHub REST API. It is an http.Handler; every method is
