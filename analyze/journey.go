@@ -200,7 +200,7 @@ func (s *sweeper) sweep(p *personInfo, community, login string, facts []uint64, 
 	}
 	lastAction := int32(-1)
 	snap := min(monthEnd(monthOf(factDay(facts[0]))), s.asOf)
-	cur, curStart, lastSnapStage := -1, int32(0), -1
+	cur, lastSnapStage := -1, -1
 	n := len(facts)
 	i, r := 0, 0
 	for {
@@ -236,7 +236,7 @@ func (s *sweeper) sweep(p *personInfo, community, login string, facts []uint64, 
 		}
 		st := s.stage(&c)
 		if st != cur {
-			cur, curStart = st, d
+			cur = st
 			for k := j.maxEver + 1; k <= st; k++ {
 				j.reached[k] = d
 			}
@@ -286,7 +286,7 @@ func (s *sweeper) sweep(p *personInfo, community, login string, facts []uint64, 
 		Stage:                Stages[cur],
 		FirstActivityAt:      dateTime(p.firstAt),
 		LastActivityAt:       dateTime(p.lastAt),
-		StageReachedAt:       dateOf(curStart),
+		StageReachedAt:       dateOf(j.reached[cur]),
 		StageReason:          reason(cur, &c, s.m),
 		Stars:                c.byKind[fStar],
 		Forks:                c.byKind[fFork],

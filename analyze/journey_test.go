@@ -58,8 +58,10 @@ func TestMonthsAndTransitionsIncludeDrops(t *testing.T) {
 		t.Errorf("transitions:\n got %q\nwant %q", trans, wantTrans)
 	}
 	c := mustContributor(t, res, "ana")
-	if got := c.StageReachedAt.Format("2006-01-02"); got != "2024-03-05" {
-		t.Errorf("stage_reached_at = %s, want 2024-03-05 (the day the rule stopped holding)", got)
+	// Back at participation after the drop: the stage was first reached
+	// with the first merged pull request, not on the day of the drop.
+	if got := c.StageReachedAt.Format("2006-01-02"); got != "2023-03-05" {
+		t.Errorf("stage_reached_at = %s, want 2023-03-05 (the day participation was first reached)", got)
 	}
 	if !c.FirstActivityAt.Equal(date(2023, 1, 10)) || c.FirstContactAt != nil {
 		t.Errorf("first activity %v, first contact %v; want 2023-01-10 and null", c.FirstActivityAt, c.FirstContactAt)

@@ -195,19 +195,13 @@ staged AS (
 current AS (
     SELECT * FROM staged WHERE day = getvariable('as_of')::DATE
 ),
--- The current stage's uninterrupted run began on the first candidate day
--- after the last one with another stage.
+-- The current stage was first reached on the first day a stage at least
+-- as high held (the day the funnel counts it reached).
 reached AS (
-    SELECT s.community, s.person,
-           min(s.day) FILTER (s.day > coalesce(o.last_other, DATE '0001-01-01')) AS stage_reached_day
+    SELECT s.community, s.person, min(s.day) AS stage_reached_day
     FROM staged s
     JOIN current cur ON cur.community = s.community AND cur.person = s.person
-    LEFT JOIN (
-        SELECT s2.community, s2.person, max(s2.day) AS last_other
-        FROM staged s2 JOIN current c2 ON c2.community = s2.community AND c2.person = s2.person
-        WHERE s2.stage_order <> c2.stage_order
-        GROUP BY ALL
-    ) o ON o.community = s.community AND o.person = s.person
+    WHERE s.stage_order >= cur.stage_order
     GROUP BY s.community, s.person
 )
 SELECT
