@@ -20,8 +20,7 @@ func TestRunWritesEveryTable(t *testing.T) {
 	t.Setenv("GITHUB_API_URL", ts.URL+"/")
 	t.Setenv("GITHUB_TOKEN", "")
 	t.Setenv("GH_TOKEN", "ghp_runTestToken0123456789abcdef")
-	cfg := writeFile(t, "journeys.yml", "communities:\n  - name: Example\n    repos: [example-org/project-1, example-org/project-2]\n")
-	out := filepath.Join(t.TempDir(), "out")
+	cfg, out := exampleCommunity(t, "example-org/project-1", "example-org/project-2")
 
 	code, stdout, stderr := journeys(t, "run", "--config", cfg, "--out", out, "--as-of", "2024-01-31", "--quiet")
 	if code != exitOK {
@@ -84,8 +83,7 @@ func TestStepsRunSeparately(t *testing.T) {
 	d := fakegithub.Generate(fakegithub.GenerateOptions{Seed: 5, Repos: 1, Issues: 40, Commits: 30})
 	ts, srv := fakegithub.NewTestServer(t, d, fakegithub.Options{})
 	t.Setenv("GITHUB_TOKEN", "ghp_stepsTestToken0123456789abcdef")
-	cfg := writeFile(t, "journeys.yml", "communities:\n  - name: Example\n    repos: [example-org/project-1]\n")
-	out := filepath.Join(t.TempDir(), "out")
+	cfg, out := exampleCommunity(t, "example-org/project-1")
 	api := ts.URL + "/"
 
 	steps := [][]string{
@@ -117,8 +115,7 @@ func TestMissingRepositoryIsNamedAndOthersCollected(t *testing.T) {
 	d := fakegithub.Generate(fakegithub.GenerateOptions{Seed: 9, Repos: 1, Issues: 20, Commits: 10})
 	ts, _ := fakegithub.NewTestServer(t, d, fakegithub.Options{})
 	t.Setenv("GITHUB_TOKEN", "ghp_missingRepoToken0123456789abcd")
-	cfg := writeFile(t, "journeys.yml", "communities:\n  - name: Example\n    repos: [example-org/project-1, example-org/no-such-repo]\n")
-	out := filepath.Join(t.TempDir(), "out")
+	cfg, out := exampleCommunity(t, "example-org/project-1", "example-org/no-such-repo")
 	code, stdout, stderr := journeys(t, "run", "--config", cfg, "--out", out, "--api-url", ts.URL+"/", "--quiet")
 	if code != exitFailure {
 		t.Fatalf("exit %d, want %d\nstderr:\n%s", code, exitFailure, stderr)
@@ -141,8 +138,7 @@ func TestRejectedTokenStopsAndKeepsOutput(t *testing.T) {
 	d := fakegithub.Generate(fakegithub.GenerateOptions{Seed: 11, Repos: 1, Issues: 10, Commits: 5})
 	good := "ghp_goodToken0123456789abcdefghij"
 	ts, _ := fakegithub.NewTestServer(t, d, fakegithub.Options{Tokens: []string{good}})
-	cfg := writeFile(t, "journeys.yml", "communities:\n  - name: Example\n    repos: [example-org/project-1]\n")
-	out := filepath.Join(t.TempDir(), "out")
+	cfg, out := exampleCommunity(t, "example-org/project-1")
 	t.Setenv("GITHUB_TOKEN", good)
 	if code, _, stderr := journeys(t, "run", "--config", cfg, "--out", out, "--api-url", ts.URL+"/", "--quiet"); code != exitOK {
 		t.Fatalf("first run: exit %d: %s", code, stderr)
@@ -174,8 +170,7 @@ func TestNoTokenWarnsOnce(t *testing.T) {
 	ts, _ := fakegithub.NewTestServer(t, d, fakegithub.Options{})
 	t.Setenv("GITHUB_TOKEN", "")
 	t.Setenv("GH_TOKEN", "")
-	cfg := writeFile(t, "journeys.yml", "communities:\n  - name: Example\n    repos: [example-org/project-1]\n")
-	out := filepath.Join(t.TempDir(), "out")
+	cfg, out := exampleCommunity(t, "example-org/project-1")
 	code, _, stderr := journeys(t, "collect", "--config", cfg, "--out", out, "--api-url", ts.URL+"/")
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -191,8 +186,7 @@ func TestVerifyEveryDropsDeletedIssues(t *testing.T) {
 	d := fakegithub.Generate(fakegithub.GenerateOptions{Seed: 5, Repos: 1, Issues: 150, Commits: 10})
 	ts, srv := fakegithub.NewTestServer(t, d, fakegithub.Options{})
 	t.Setenv("GITHUB_TOKEN", "ghp_verifyTestToken0123456789abcdef")
-	cfg := writeFile(t, "journeys.yml", "communities:\n  - name: Example\n    repos: [example-org/project-1]\n")
-	out := filepath.Join(t.TempDir(), "out")
+	cfg, out := exampleCommunity(t, "example-org/project-1")
 	collectWith := func(args ...string) {
 		t.Helper()
 		args = append([]string{"collect", "--config", cfg, "--out", out, "--api-url", ts.URL + "/", "--quiet"}, args...)
@@ -228,4 +222,12 @@ func TestVerifyEveryDropsDeletedIssues(t *testing.T) {
 	if code, _, stderr := journeys(t, "collect", "--config", cfg, "--out", out, "--verify-every", "-1h"); code != exitUsage || !strings.Contains(stderr, "--verify-every") {
 		t.Errorf("a negative --verify-every: exit %d, %q", code, stderr)
 	}
+}
+
+// exampleCommunity writes the config of one community, "Example", with the
+// given repositories, and returns its path and a fresh output folder.
+func exampleCommunity(t *testing.T, repos ...string) (cfg, out string) {
+	t.Helper()
+	cfg = writeFile(t, "journeys.yml", "communities:\n  - name: Example\n    repos: ["+strings.Join(repos, ", ")+"]\n")
+	return cfg, filepath.Join(t.TempDir(), "out")
 }
