@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/journeys-dev/journeys/dataset"
 	"github.com/journeys-dev/journeys/internal/demo"
 	"github.com/journeys-dev/journeys/internal/fakegithub"
 	"github.com/journeys-dev/journeys/internal/table"
@@ -20,6 +21,7 @@ import (
 
 func newDemoCmd(g *globals) *cobra.Command {
 	out := "journeys-demo"
+	layout := dataset.LayoutFlat
 	cmd := &cobra.Command{
 		Use:   "demo [--out DIR]",
 		Short: "Run the whole pipeline offline on real history of The Turing Way",
@@ -32,14 +34,18 @@ Git history holds commits, pull requests and .all-contributorsrc, not issues,
 comments, reviews, stars or forks; the report says so.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return g.demo(cmd.Context(), out)
+			if _, err := dataset.ParseLayout(layout); err != nil {
+				return &usageError{fmt.Errorf("--layout: %w", err)}
+			}
+			return g.demo(cmd.Context(), out, layout)
 		},
 	}
 	cmd.Flags().StringVarP(&out, "out", "o", out, "the output folder")
+	cmd.Flags().StringVar(&layout, "layout", layout, `"flat", or "partitioned" to write each table as a Hive-partitioned dataset too (as "journeys run" does)`)
 	return cmd
 }
 
-func (g *globals) demo(ctx context.Context, out string) error {
+func (g *globals) demo(ctx context.Context, out, layout string) error {
 	start := time.Now()
 	data, err := demo.Data()
 	if err != nil {
@@ -79,6 +85,7 @@ func (g *globals) demo(ctx context.Context, out string) error {
 		maxWait:     -1,
 		notes:       demo.Limitations(),
 		token:       localToken,
+		layout:      layout,
 	}
 	if err := g.runAll(ctx, f); err != nil {
 		if errors.Is(err, context.Canceled) {

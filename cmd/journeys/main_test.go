@@ -42,8 +42,12 @@ func TestHelpOnEveryCommand(t *testing.T) {
 
 func TestVersion(t *testing.T) {
 	code, out, _ := journeys(t, "version")
-	if code != 0 || !strings.HasPrefix(out, "journeys ") {
+	if code != 0 || !strings.HasPrefix(out, "journeys ") || strings.TrimSpace(out) == "journeys devel" {
 		t.Errorf("version: exit %d, %q", code, out)
+	}
+	code, flagOut, _ := journeys(t, "--version")
+	if code != 0 || flagOut != out {
+		t.Errorf("--version: exit %d, %q; want %q as the version command prints", code, flagOut, out)
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
-	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -15,23 +14,12 @@ import (
 
 	"github.com/journeys-dev/journeys/collect"
 	"github.com/journeys-dev/journeys/config"
+	"github.com/journeys-dev/journeys/internal/version"
 )
 
-// version is set at build time with -ldflags "-X main.version=v1.2.3";
-// otherwise the module version from the build info is used.
-var version = ""
-
 // toolVersion returns the version this binary reports and records in its
-// output.
-func toolVersion() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "devel"
-}
+// output (see internal/version).
+func toolVersion() string { return version.String() }
 
 // Exit statuses.
 const (
@@ -86,6 +74,7 @@ Parquet tables for notebooks and a Markdown + HTML summary report.
 
 Start with "journeys demo": the whole pipeline, offline, on real history of
 The Turing Way.`,
+		Version:       toolVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
@@ -95,6 +84,8 @@ The Turing Way.`,
 	root.PersistentFlags().BoolVarP(&g.verbose, "verbose", "v", false, "log every request and decision (debug level)")
 	root.PersistentFlags().StringVar(&g.logFormat, "log-format", "text", `log format on stderr: "text" or "json"`)
 	root.PersistentFlags().BoolVarP(&g.quiet, "quiet", "q", false, "no progress display and only warnings and errors in the log")
+	// "journeys --version" prints what "journeys version" prints.
+	root.SetVersionTemplate("journeys {{.Version}}\n")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		//lint:ignore ST1005 printed as is, a sentence on a line of its own
 		return &usageError{fmt.Errorf("%w\nRun '%s --help' for usage.", err, cmd.CommandPath())}

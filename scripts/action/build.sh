@@ -16,7 +16,7 @@ bin="$dir/journeys$(exe_suffix)"
 ldflags="-s -w"
 ref=$(action_ref)
 if [[ -n $ref ]] && is_version "$ref"; then
-	ldflags+=" -X main.version=$ref"
+	ldflags+=" -X github.com/journeys-dev/journeys/internal/version.stamp=$ref"
 fi
 
 cd "${GITHUB_ACTION_PATH:?GITHUB_ACTION_PATH is not set}"
