@@ -179,12 +179,17 @@ func Run(ctx context.Context, dir string, opts Options) (*Manifest, error) {
 	}
 	log.Info("events read", "events", b.eventsRead, "people", len(b.people), "seconds", time.Since(began).Seconds())
 
-	months, err := newBuffered[ContributorMonth](filepath.Join(dir, ContributorMonthFile))
+	// Every analysis table says which date and model it was made with.
+	meta := table.WithMetadata(map[string]string{
+		table.MetaAnalysisDate: opts.AsOf.UTC().Format(time.DateOnly),
+		table.MetaModelHash:    b.model.Hash(),
+	})
+	months, err := newBuffered[ContributorMonth](filepath.Join(dir, ContributorMonthFile), meta)
 	if err != nil {
 		return nil, fmt.Errorf("write contributor months: %w", err)
 	}
 	defer months.abort()
-	transitions, err := newBuffered[Transition](filepath.Join(dir, TransitionsFile))
+	transitions, err := newBuffered[Transition](filepath.Join(dir, TransitionsFile), meta)
 	if err != nil {
 		return nil, fmt.Errorf("write transitions: %w", err)
 	}
@@ -209,10 +214,10 @@ func Run(ctx context.Context, dir string, opts Options) (*Manifest, error) {
 		what  string
 		write func() error
 	}{
-		{"contributors", func() error { return table.WriteFile(filepath.Join(dir, ContributorsFile), contributors) }},
-		{"funnel", func() error { return table.WriteFile(filepath.Join(dir, FunnelFile), fin.funnel) }},
-		{"identities", func() error { return table.WriteFile(filepath.Join(dir, IdentitiesFile), fin.identities) }},
-		{"bots", func() error { return table.WriteFile(filepath.Join(dir, BotsFile), fin.bots) }},
+		{"contributors", func() error { return table.WriteFile(filepath.Join(dir, ContributorsFile), contributors, meta) }},
+		{"funnel", func() error { return table.WriteFile(filepath.Join(dir, FunnelFile), fin.funnel, meta) }},
+		{"identities", func() error { return table.WriteFile(filepath.Join(dir, IdentitiesFile), fin.identities, meta) }},
+		{"bots", func() error { return table.WriteFile(filepath.Join(dir, BotsFile), fin.bots, meta) }},
 	}
 	for _, w := range writes {
 		if err := w.write(); err != nil {
@@ -241,8 +246,8 @@ type buffered[T any] struct {
 	buf []T
 }
 
-func newBuffered[T any](path string) (*buffered[T], error) {
-	w, err := table.Create[T](path)
+func newBuffered[T any](path string, opts ...table.Option) (*buffered[T], error) {
+	w, err := table.Create[T](path, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -408,6 +413,7 @@ func (b *builder) finish(ctx context.Context, opts Options, out sink) (*finished
 		ToolVersion:          opts.ToolVersion,
 		AsOf:                 dateOf(b.asOf),
 		Model:                b.model,
+		ModelHash:            b.model.Hash(),
 		Communities:          communities,
 		EventsRead:           b.eventsRead,
 		Contributors:         int64(len(people)),

@@ -11,10 +11,14 @@ import (
 
 // Fact kinds: what one event says about one person. An event can give
 // facts to two people (a merge: the merger's and the pull request author's).
+// kindRecognisedV1 is schema version 1's spelling of collect.KindRecognized,
+// still read so that events.parquet of an older run analyzes the same.
+const kindRecognisedV1 = "recognised"
+
 const (
 	fStar uint8 = iota
 	fFork
-	fRecognised
+	fRecognized
 	fIssueOpened
 	fPROpened
 	fComment // issue comment or review comment
@@ -35,7 +39,7 @@ const (
 // someone else merging one's pull request.
 func isAction(k uint8) bool {
 	switch k {
-	case fStar, fFork, fRecognised, fOwnMerged:
+	case fStar, fFork, fRecognized, fOwnMerged:
 		return false
 	}
 	return true
@@ -284,8 +288,8 @@ func (b *builder) add(ev *collect.Event) {
 		kind = fStar
 	case collect.KindFork:
 		kind = fFork
-	case collect.KindRecognised:
-		kind = fRecognised
+	case collect.KindRecognized, kindRecognisedV1:
+		kind = fRecognized
 	case collect.KindIssueOpened:
 		kind = fIssueOpened
 	case collect.KindPROpened:
@@ -365,7 +369,7 @@ func (b *builder) add(ev *collect.Event) {
 
 // actor interns the event's actor and notes GitHub's account type.
 func (b *builder) actor(ev *collect.Event) int32 {
-	a := b.login(*ev.Actor, ev.Kind != collect.KindRecognised)
+	a := b.login(*ev.Actor, ev.Kind != collect.KindRecognized && ev.Kind != kindRecognisedV1)
 	li := &b.logins[a]
 	li.events++
 	if ev.ActorType != nil && *ev.ActorType == "Bot" {

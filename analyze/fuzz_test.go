@@ -16,7 +16,7 @@ var fuzzKinds = []string{
 	collect.KindStar, collect.KindFork, collect.KindIssueOpened, collect.KindPROpened, collect.KindPRMerged,
 	collect.KindIssueClosed, collect.KindIssueReopened, collect.KindIssueComment, collect.KindReview,
 	collect.KindReviewComment, collect.KindCommit, collect.KindCommitCoauthor, collect.KindLabeled,
-	collect.KindAssigned, collect.KindRecognised, "discussion_opened",
+	collect.KindAssigned, collect.KindRecognized, "discussion_opened",
 }
 
 // fuzzLogins mixes spellings of one login, bots, a configured bot and

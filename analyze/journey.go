@@ -149,7 +149,7 @@ func (s *sweeper) stage(c *counts) int {
 }
 
 func participated(c *counts) bool {
-	return c.byKind[fOwnMerged]+c.byKind[fCommit]+c.byKind[fCoauthor]+c.byKind[fRecognised] > 0
+	return c.byKind[fOwnMerged]+c.byKind[fCommit]+c.byKind[fCoauthor]+c.byKind[fRecognized] > 0
 }
 
 func contacted(c *counts) bool {
@@ -297,7 +297,7 @@ func (s *sweeper) sweep(p *personInfo, community, login string, facts []uint64, 
 		PullRequestsMerged:   c.byKind[fOwnMerged],
 		Commits:              c.byKind[fCommit],
 		CoAuthoredCommits:    c.byKind[fCoauthor],
-		Recognised:           c.byKind[fRecognised] > 0,
+		Recognized:           c.byKind[fRecognized] > 0,
 		ContributionMonths12: c.months,
 		OthersItemsEngaged12: c.engaged,
 		OthersPRsMerged12:    c.othersMerged,
@@ -350,7 +350,7 @@ func reason(st int, c *counts, m Model) string {
 		if n := c.byKind[fCoauthor]; n > 0 {
 			parts = append(parts, "co-authored "+plural(n, "default-branch commit", "default-branch commits"))
 		}
-		if c.byKind[fRecognised] > 0 {
+		if c.byKind[fRecognized] > 0 {
 			parts = append(parts, "is listed in .all-contributorsrc")
 		}
 	case sFirstContact:

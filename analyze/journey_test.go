@@ -176,7 +176,7 @@ func TestFunnel(t *testing.T) {
 		ev(collect.KindCommit, "bob", ago(10)),
 		// cid: first contact 90 days back, participation 30 days back.
 		ev(collect.KindIssueComment, "cid", ago(90), on(1, "ana")),
-		ev(collect.KindRecognised, "cid", ago(30)),
+		ev(collect.KindRecognized, "cid", ago(30)),
 		// maint merged others' pull requests: leadership from its first merge.
 		ev(collect.KindPRMerged, "maint", ago(40), on(3, "ana")),
 	}

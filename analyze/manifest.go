@@ -1,6 +1,11 @@
 package analyze
 
-import "time"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"time"
+)
 
 // ManifestFile is the name, inside the output folder, of the JSON file that
 // says how the analysis was run.
@@ -11,7 +16,9 @@ type Manifest struct {
 	ToolVersion string    `json:"tool_version"`
 	AsOf        time.Time `json:"as_of"`
 	Model       Model     `json:"model"`
-	Communities []string  `json:"communities"`
+	// ModelHash is Model.Hash(), also in every analysis table's metadata.
+	ModelHash   string   `json:"model_hash"`
+	Communities []string `json:"communities"`
 	// EventsRead counts the rows of events.parquet the analysis read.
 	EventsRead int64 `json:"events_read"`
 	// Contributors counts journeys: (community, login) pairs that are not bots.
@@ -49,6 +56,15 @@ type Model struct {
 	NewDays     int `json:"new_days"`
 	ActiveDays  int `json:"active_days"`
 	DormantDays int `json:"dormant_days"`
+}
+
+// Hash identifies the thresholds: "sha256:" and the hex digest of their
+// JSON encoding (the fields of analysis.json's "model", in order). Two
+// analyses with the same hash used the same model.
+func (m Model) Hash() string {
+	b, _ := json.Marshal(m) // a struct of ints always encodes
+	sum := sha256.Sum256(b)
+	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
 // DefaultModel returns the default thresholds.

@@ -35,7 +35,7 @@ func TestStageRules(t *testing.T) {
 		{"an own merged pull request is participation", []collect.Event{merged(3, 1)}, StageParticipation, "authored 1 merged pull request"},
 		{"a linked commit is participation", []collect.Event{ev(collect.KindCommit, "ana", ago(3), author("Ana", "ana@example.org"))}, StageParticipation, "authored 1 default-branch commit"},
 		{"a co-authorship is participation", []collect.Event{ev(collect.KindCommitCoauthor, "ana", ago(3), author("Ana", "ana@example.org"))}, StageParticipation, "co-authored 1 default-branch commit"},
-		{"an all-contributors listing is participation", []collect.Event{ev(collect.KindRecognised, "ana", ago(3))}, StageParticipation, "listed in .all-contributorsrc"},
+		{"an all-contributors listing is participation", []collect.Event{ev(collect.KindRecognized, "ana", ago(3))}, StageParticipation, "listed in .all-contributorsrc"},
 		{"participation never expires", []collect.Event{merged(2000, 1)}, StageParticipation, ""},
 
 		{"2 contribution months are not sustained", []collect.Event{merged(3, 1), merged(40, 2), merged(41, 3)}, StageParticipation, ""},
@@ -110,7 +110,7 @@ func TestActivityStates(t *testing.T) {
 				ev(collect.KindIssueComment, "ana", ago(tt.last), on(1, "ana")),
 				// Neither a star nor a listing is an action.
 				ev(collect.KindStar, "ana", ago(1)),
-				ev(collect.KindRecognised, "ana", ago(1)),
+				ev(collect.KindRecognized, "ana", ago(1)),
 			}
 			c := mustContributor(t, analyze(t, events, Options{}), "ana")
 			if got := str(c.State); got != tt.want {
@@ -119,7 +119,7 @@ func TestActivityStates(t *testing.T) {
 		})
 	}
 	t.Run("stars and listings alone give no state", func(t *testing.T) {
-		res := analyze(t, []collect.Event{ev(collect.KindStar, "ana", ago(1)), ev(collect.KindRecognised, "ana", ago(1))}, Options{})
+		res := analyze(t, []collect.Event{ev(collect.KindStar, "ana", ago(1)), ev(collect.KindRecognized, "ana", ago(1))}, Options{})
 		if c := mustContributor(t, res, "ana"); c.State != nil {
 			t.Errorf("state = %s, want null", *c.State)
 		}
@@ -175,7 +175,7 @@ func TestEventsAfterTheAnalysisDateAreIgnored(t *testing.T) {
 
 func TestLoginsAreCaseInsensitive(t *testing.T) {
 	events := []collect.Event{
-		ev(collect.KindRecognised, "anasmith", ago(10)), // typed by hand in .all-contributorsrc
+		ev(collect.KindRecognized, "anasmith", ago(10)), // typed by hand in .all-contributorsrc
 		ev(collect.KindIssueOpened, "AnaSmith", ago(5), on(1, "AnaSmith")),
 	}
 	res := analyze(t, events, Options{})

@@ -197,7 +197,7 @@ func syntheticEvents(cfg syntheticConfig) []collect.Event {
 			emit(r.IntN(len(repos)), kind, people[i].login, &userType, clip(start+r.Int64N(span)))
 		}
 		if r.IntN(20) == 0 {
-			emit(r.IntN(len(repos)), collect.KindRecognised, people[i].login, nil, clip(when(i)))
+			emit(r.IntN(len(repos)), collect.KindRecognized, people[i].login, nil, clip(when(i)))
 		}
 	}
 	return events

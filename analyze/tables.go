@@ -56,7 +56,7 @@ type Contributor struct {
 	// CoAuthoredCommits counts default-branch commits whose message
 	// credits the person in a Co-authored-by trailer.
 	CoAuthoredCommits    int64 `parquet:"co_authored_commits"`
-	Recognised           bool  `parquet:"recognised"`
+	Recognized           bool  `parquet:"recognized"`
 	ContributionMonths12 int64 `parquet:"contribution_months_12m"`
 	OthersItemsEngaged12 int64 `parquet:"others_items_engaged_12m"`
 	OthersPRsMerged12    int64 `parquet:"others_prs_merged_12m"`

@@ -107,10 +107,10 @@ func TestRunWritesEveryTable(t *testing.T) {
 	}
 
 	repos := read[Repo](t, h.out, "repos")
-	if repos[0].Repo != "acme/big" || repos[0].DefaultBranch != "trunk" || repos[0].Stars != 230 || repos[0].Status != "ok" {
+	if repos[0].Repo != "acme/big" || *repos[0].DefaultBranch != "trunk" || *repos[0].Stars != 230 || repos[0].Status != "ok" {
 		t.Errorf("first repo row = %+v", repos[0])
 	}
-	if w := repos[2]; w.Repo != "acme/widget" || !w.HasContributorsFile || !w.CreatedAt.Equal(at(0)) || w.Forks != 2 {
+	if w := repos[2]; w.Repo != "acme/widget" || !*w.HasContributorsFile || !w.CreatedAt.Equal(at(0)) || *w.Forks != 2 {
 		t.Errorf("widget repo row = %+v", w)
 	}
 
@@ -207,7 +207,7 @@ func TestEventsOfEveryKind(t *testing.T) {
 	want := map[string]int{
 		KindStar: 3, KindFork: 2, KindIssueOpened: 2, KindPROpened: 2, KindPRMerged: 1, KindIssueClosed: 3,
 		KindIssueReopened: 1, KindIssueComment: 3, KindReview: 3, KindReviewComment: 1, KindCommit: 5,
-		KindCommitCoauthor: 2, KindLabeled: 1, KindAssigned: 1, KindRecognised: 3,
+		KindCommitCoauthor: 2, KindLabeled: 1, KindAssigned: 1, KindRecognized: 3,
 	}
 	for k, n := range want {
 		if count[k] != n {
@@ -251,7 +251,7 @@ func TestEventsOfEveryKind(t *testing.T) {
 	})
 	check("review_comment:601", func(e Event) bool { return *e.TargetNumber == 2 && *e.Actor == "alice" })
 	check("all-contributors:bob", func(e Event) bool {
-		return e.Kind == KindRecognised && *e.Detail == "code,bug" && e.OccurredAt.Equal(at(60))
+		return e.Kind == KindRecognized && *e.Detail == "code,bug" && e.OccurredAt.Equal(at(60))
 	})
 	check("star:acme", func(e Event) bool { return *e.ActorType == "Organization" })
 	if !slices.IsSortedFunc(events, func(a, b Event) int {

@@ -12,20 +12,22 @@ import "time"
 // encoding (low-cardinality columns only).
 
 // A Repo is one row of repos.parquet: a repository as GET /repos/{owner}/{repo} serves it.
+// What GitHub did not serve (a repository that could not be read) is null,
+// never a zero value.
 type Repo struct {
 	Community string `parquet:"community,dict"`
 	Repo      string `parquet:"repo,dict"`
-	ID        int64  `parquet:"id"`
+	ID        *int64 `parquet:"id"`
 	// OwnerType is the owner account's type: "Organization" or "User".
-	OwnerType           string     `parquet:"owner_type,dict"`
-	DefaultBranch       string     `parquet:"default_branch,dict"`
-	CreatedAt           time.Time  `parquet:"created_at"`
+	OwnerType           *string    `parquet:"owner_type,dict"`
+	DefaultBranch       *string    `parquet:"default_branch,dict"`
+	CreatedAt           *time.Time `parquet:"created_at"`
 	PushedAt            *time.Time `parquet:"pushed_at"`
-	Fork                bool       `parquet:"fork"`
-	Archived            bool       `parquet:"archived"`
-	Stars               int64      `parquet:"stargazers_count"`
-	Forks               int64      `parquet:"forks_count"`
-	HasContributorsFile bool       `parquet:"has_all_contributors"`
+	Fork                *bool      `parquet:"fork"`
+	Archived            *bool      `parquet:"archived"`
+	Stars               *int64     `parquet:"stargazers_count"`
+	Forks               *int64     `parquet:"forks_count"`
+	HasContributorsFile *bool      `parquet:"has_all_contributors"`
 	// Status is "ok", or "failed" with Error saying why (404, timeouts, ...).
 	Status      string    `parquet:"status,dict"`
 	Error       *string   `parquet:"error"`
@@ -211,5 +213,5 @@ const (
 	KindCommitCoauthor = "commit_coauthor"
 	KindLabeled        = "labeled"
 	KindAssigned       = "assigned"
-	KindRecognised     = "recognised"
+	KindRecognized     = "recognized"
 )

@@ -63,10 +63,10 @@ func (t *tables) addRepo(community, repo string, s *repoState, failure string, n
 	}
 	if s != nil && s.Repo != nil {
 		r := s.Repo
-		row.ID, row.DefaultBranch, row.CreatedAt, row.PushedAt = r.ID, r.DefaultBranch, r.CreatedAt.UTC(), utcPtr(r.PushedAt)
-		row.Fork, row.Archived, row.Stars, row.Forks = r.Fork, r.Archived, r.StargazersCount, r.ForksCount
-		row.OwnerType = r.OwnerType
-		row.HasContributorsFile = s.AC != nil && s.AC.Exists
+		row.ID, row.DefaultBranch, row.CreatedAt, row.PushedAt = ptr(r.ID), ptr(r.DefaultBranch), ptr(r.CreatedAt.UTC()), utcPtr(r.PushedAt)
+		row.Fork, row.Archived, row.Stars, row.Forks = ptr(r.Fork), ptr(r.Archived), ptr(r.StargazersCount), ptr(r.ForksCount)
+		row.OwnerType = strOrNil(r.OwnerType)
+		row.HasContributorsFile = ptr(s.AC != nil && s.AC.Exists)
 	}
 	t.Repos = append(t.Repos, row)
 	// A failed repository contributes only what a past complete run saw.
@@ -290,7 +290,7 @@ func (t *tables) addRepo(community, repo string, s *repoState, failure string, n
 			if at, ok := first[strings.ToLower(p.Login)]; ok {
 				rec.FirstListedAt = ptr(at.UTC())
 				ev := base
-				ev.Actor, ev.Kind, ev.OccurredAt = ptr(p.Login), KindRecognised, at.UTC()
+				ev.Actor, ev.Kind, ev.OccurredAt = ptr(p.Login), KindRecognized, at.UTC()
 				ev.Detail, ev.SourceID = ptr(strings.Join(contrib, ",")), "all-contributors:"+p.Login
 				t.Events = append(t.Events, ev)
 			}

@@ -53,6 +53,9 @@ type Config struct {
 	Bots       Bots
 	Identities Identities
 	Privacy    Privacy
+	// Deprecations says, one sentence each with the file and line, where
+	// the file uses an old spelling that is still accepted.
+	Deprecations []string
 }
 
 // A Community is a named group of repositories whose people share one
@@ -167,10 +170,20 @@ func Parse(r io.Reader, file string) (*Config, error) {
 	if err := p.root(&doc, cfg); err != nil {
 		return nil, err
 	}
+	cfg.Deprecations = p.deprecations
 	return cfg, nil
 }
 
-type parser struct{ file string }
+type parser struct {
+	file         string
+	deprecations []string
+}
+
+// deprecatedKeys maps old spellings of keys, still accepted, to the key
+// they mean now.
+var deprecatedKeys = map[string]string{
+	"pseudonymise": "pseudonymize",
+}
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
@@ -203,6 +216,10 @@ func (p *parser) fields(n *yaml.Node, where string, known []string, fn func(key 
 		full := k.Value
 		if where != "" {
 			full = where + "." + k.Value
+		}
+		if now, ok := deprecatedKeys[k.Value]; ok && contains(known, now) {
+			p.deprecations = append(p.deprecations, fmt.Sprintf("%s:%d: %s is an old spelling of %s; it still works, but write %s", p.file, k.Line, full, now, now))
+			k.Value = now
 		}
 		if !contains(known, k.Value) {
 			return p.errorf(k, full, "unknown key (known keys here: %s)", strings.Join(known, ", "))

@@ -138,7 +138,7 @@ privacy:
 	if !cfg.Privacy.Pseudonymize || strings.Join(cfg.Privacy.Exclude, ",") != "carol,dan@example.org,some-app[bot]" {
 		t.Errorf("privacy = %+v", cfg.Privacy)
 	}
-	// Without the section, nothing is pseudonymised.
+	// Without the section, nothing is pseudonymized.
 	cfg, err = config.Parse(strings.NewReader("communities:\n  - name: A\n    repos: [a/b]\n"), cfgPath)
 	if err != nil || cfg.Privacy.Pseudonymize || cfg.Identities.Mailmap != "" {
 		t.Errorf("defaults: %+v, %v", cfg, err)
@@ -190,5 +190,25 @@ func TestREADMEConfigIsValid(t *testing.T) {
 	}
 	if len(cfg.Communities) != 2 {
 		t.Errorf("README config has %d communities, want 2", len(cfg.Communities))
+	}
+}
+
+// The British spelling of a key, used before the tool settled on GitHub's
+// American spelling, still works and says where it was used.
+func TestOldSpellingIsAcceptedWithAWarning(t *testing.T) {
+	src := "communities:\n  - name: A\n    repos: [a/b]\nprivacy:\n  pseudonymise: true\n"
+	cfg, err := config.Parse(strings.NewReader(src), "old.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.Privacy.Pseudonymize {
+		t.Error("privacy.pseudonymise: true did not turn pseudonymization on")
+	}
+	if len(cfg.Deprecations) != 1 || !strings.Contains(cfg.Deprecations[0], "old.yml:5:") || !strings.Contains(cfg.Deprecations[0], "write pseudonymize") {
+		t.Errorf("deprecations = %q, want one naming old.yml:5 and the new key", cfg.Deprecations)
+	}
+	cfg, err = config.Parse(strings.NewReader("communities:\n  - name: A\n    repos: [a/b]\nprivacy:\n  pseudonymize: true\n"), "new.yml")
+	if err != nil || len(cfg.Deprecations) != 0 {
+		t.Errorf("new spelling: %v, deprecations %q", err, cfg.Deprecations)
 	}
 }

@@ -15,10 +15,9 @@ import (
 	"github.com/journeys-dev/journeys/internal/table"
 )
 
-// SchemaVersion is the version of the tables' schema (docs/schema.md and
-// docs/analysis.md) recorded in manifest.json; it changes when a column is
-// renamed, removed or changes meaning.
-const SchemaVersion = 1
+// SchemaVersion is the version of the tables' schema recorded in
+// manifest.json, as in every file's journeys.schema_version.
+const SchemaVersion = table.SchemaVersion
 
 // ManifestFile is the name, inside the output folder, of the description
 // of the partitioned datasets.

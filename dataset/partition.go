@@ -9,13 +9,14 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/apache/arrow/go/v15/arrow"
-	"github.com/apache/arrow/go/v15/arrow/array"
-	"github.com/apache/arrow/go/v15/arrow/memory"
-	"github.com/apache/arrow/go/v15/parquet"
-	"github.com/apache/arrow/go/v15/parquet/compress"
-	"github.com/apache/arrow/go/v15/parquet/file"
-	"github.com/apache/arrow/go/v15/parquet/pqarrow"
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/journeys-dev/journeys/internal/table"
+	"github.com/journeys-dev/journeys/internal/version"
 )
 
 // Layouts of the output folder.
@@ -90,7 +91,7 @@ func partitionTable(ctx context.Context, src, dst string) (TableInfo, error) {
 		return info, fmt.Errorf("read %s: %w", src, err)
 	}
 	defer pf.Close()
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: 64 * 1024}, memory.DefaultAllocator)
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: table.BatchSize}, memory.DefaultAllocator)
 	if err != nil {
 		return info, fmt.Errorf("read %s: %w", src, err)
 	}
@@ -113,8 +114,10 @@ func partitionTable(ctx context.Context, src, dst string) (TableInfo, error) {
 			fields = append(fields, f)
 		}
 	}
-	md := schema.Metadata()
-	outSchema := arrow.NewSchema(fields, &md)
+	// The part files are written as the flat file was: the same
+	// dictionary-encoded columns and the same journeys.* metadata.
+	outSchema := arrow.NewSchema(fields, nil)
+	kv, dict := partMetadata(pf)
 
 	rr, err := fr.GetRecordReader(ctx, nil, nil)
 	if err != nil {
@@ -141,7 +144,7 @@ func partitionTable(ctx context.Context, src, dst string) (TableInfo, error) {
 	open := func(dir string) error {
 		n := parts[dir]
 		parts[dir] = n + 1
-		w, err := newPartWriter(filepath.Join(dst, dir, fmt.Sprintf("part-%05d.parquet", n)), outSchema)
+		w, err := newPartWriter(filepath.Join(dst, dir, fmt.Sprintf("part-%05d.parquet", n)), outSchema, dict, kv)
 		if err != nil {
 			return err
 		}
@@ -267,7 +270,7 @@ type partWriter struct {
 	fw   *pqarrow.FileWriter
 }
 
-func newPartWriter(path string, schema *arrow.Schema) (*partWriter, error) {
+func newPartWriter(path string, schema *arrow.Schema, dict []string, kv map[string]string) (*partWriter, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("create %s: %w", filepath.Dir(path), err)
 	}
@@ -275,19 +278,36 @@ func newPartWriter(path string, schema *arrow.Schema) (*partWriter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", path, err)
 	}
-	props := parquet.NewWriterProperties(
-		parquet.WithCompression(compress.Codecs.Zstd),
-		parquet.WithRootRepetition(parquet.Repetitions.Required),
-		parquet.WithMaxRowGroupLength(64*1024),
-		parquet.WithCreatedBy("journeys"),
-	)
-	fw, err := pqarrow.NewFileWriter(schema, f, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	fw, err := table.NewArrowWriter(f, schema, dict, kv)
 	if err != nil {
 		f.Close()
 		os.Remove(path)
 		return nil, fmt.Errorf("create %s: %w", path, err)
 	}
 	return &partWriter{path: path, f: f, fw: fw}, nil
+}
+
+// partMetadata returns the journeys.* metadata of the flat file pf, which
+// its part files carry too, and the columns pf dictionary-encodes.
+func partMetadata(pf *file.Reader) (map[string]string, []string) {
+	kv := map[string]string{}
+	md := pf.MetaData().KeyValueMetadata()
+	for i, k := range md.Keys() {
+		if strings.HasPrefix(k, "journeys.") {
+			kv[k] = md.Values()[i]
+		}
+	}
+	kv[table.MetaVersion] = version.String()
+	var dict []string
+	if pf.NumRowGroups() > 0 {
+		rg := pf.MetaData().RowGroup(0)
+		for i := 0; i < rg.NumColumns(); i++ {
+			if cc, err := rg.ColumnChunk(i); err == nil && cc.HasDictionaryPage() {
+				dict = append(dict, pf.MetaData().Schema.Column(i).Name())
+			}
+		}
+	}
+	return kv, dict
 }
 
 func (w *partWriter) close() error {

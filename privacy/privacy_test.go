@@ -84,8 +84,8 @@ func rawFixture(t *testing.T, dir string) {
 		}
 	}
 	must(table.WriteFile(filepath.Join(dir, "repos.parquet"), []collect.Repo{
-		{Community: "c", Repo: "alice/alice-notes", Status: "ok", CreatedAt: at, CollectedAt: at},
-		{Community: "c", Repo: "org/tool", Status: "ok", CreatedAt: at, CollectedAt: at},
+		{Community: "c", Repo: "alice/alice-notes", Status: "ok", CreatedAt: &at, CollectedAt: at},
+		{Community: "c", Repo: "org/tool", Status: "ok", CreatedAt: &at, CollectedAt: at},
 	}))
 	must(table.WriteFile(filepath.Join(dir, "issues.parquet"), []collect.Issue{
 		{Community: "c", Repo: "org/tool", Number: 1, Title: "Alice Liddell's idea", Author: ptr("alice"), Labels: []string{"from-alice"}, CreatedAt: at, UpdatedAt: at},
@@ -208,10 +208,10 @@ func dump(t *testing.T, path string) string {
 	return string(b)
 }
 
-// Publish pseudonymises logins everywhere (a person-owned repository's
+// Publish pseudonymizes logins everywhere (a person-owned repository's
 // name included), drops the columns with names, emails and free text, and
 // keeps the rest.
-func TestPublishPseudonymisesAndDropsColumns(t *testing.T) {
+func TestPublishPseudonymizesAndDropsColumns(t *testing.T) {
 	src, dst := t.TempDir(), t.TempDir()
 	rawFixture(t, src)
 	at := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
@@ -224,7 +224,7 @@ func TestPublishPseudonymisesAndDropsColumns(t *testing.T) {
 	table.WriteFile(filepath.Join(src, analyze.ContributorsFile), []analyze.Contributor{{Community: "c", Login: "alice", Stage: "participation", StageReachedAt: at}})
 	table.WriteFile(filepath.Join(src, analyze.BotsFile), []analyze.Bot{{Login: "dependabot[bot]", Reason: analyze.BotReasonSuffix, Events: 3}})
 	os.WriteFile(filepath.Join(src, analyze.ManifestFile), []byte(`{"communities": ["c"], "pseudonymized": false}`), 0o644)
-	// An earlier, unpseudonymised output file with no source now is removed.
+	// An earlier, unpseudonymized output file with no source now is removed.
 	os.WriteFile(filepath.Join(dst, analyze.TransitionsFile), []byte("stale"), 0o644)
 
 	p, _ := NewPseudonymizer(testKey)
@@ -296,7 +296,7 @@ func TestPublishPseudonymisesAndDropsColumns(t *testing.T) {
 		byID[e.SourceID] = e
 	}
 	if _, ok := byID["star:"+alice]; !ok {
-		t.Error("the star's source id was not pseudonymised")
+		t.Error("the star's source id was not pseudonymized")
 	}
 	if d := byID["event:7"].Detail; d == nil || *d != alice {
 		t.Errorf("assignee detail = %v, want alice's pseudonym", d)
@@ -315,7 +315,7 @@ func TestPublishPseudonymisesAndDropsColumns(t *testing.T) {
 	b, _ = os.ReadFile(filepath.Join(dst, analyze.ManifestFile))
 	json.Unmarshal(b, &am)
 	if am["pseudonymized"] != true {
-		t.Error("analysis.json is not marked pseudonymised")
+		t.Error("analysis.json is not marked pseudonymized")
 	}
 	var cm map[string]any
 	b, _ = os.ReadFile(filepath.Join(dst, collect.ManifestFile))

@@ -1,6 +1,6 @@
 // Package privacy is the people-data step of the pipeline: it leaves out
 // people who asked to be left out (Exclusions, FilterDir) and publishes a
-// pseudonymised copy of a private workspace (Publish), where every login is
+// pseudonymized copy of a private workspace (Publish), where every login is
 // replaced by a keyed pseudonym and names, emails and free text are
 // dropped. docs/privacy.md says what it protects and what it does not.
 package privacy
@@ -15,7 +15,7 @@ import (
 	"strings"
 )
 
-// KeyEnv is the environment variable that holds the pseudonymisation key.
+// KeyEnv is the environment variable that holds the pseudonymization key.
 const KeyEnv = "JOURNEYS_PSEUDONYM_KEY"
 
 // MinKeyLen is the shortest key accepted, in bytes.
@@ -28,7 +28,7 @@ const PseudonymPrefix = "p_"
 const pseudonymHex = 12
 
 // ErrNoKey is returned by KeyFromEnv when KeyEnv is unset or empty.
-var ErrNoKey = errors.New("pseudonymisation needs a secret key in " + KeyEnv +
+var ErrNoKey = errors.New("pseudonymization needs a secret key in " + KeyEnv +
 	" (at least 16 characters, e.g. from 'openssl rand -hex 32'); keep it to get the same pseudonyms in later runs")
 
 // KeyFromEnv returns the key in KeyEnv.

@@ -35,7 +35,7 @@ type PublishOptions struct {
 	Logger        *slog.Logger
 }
 
-// Publish writes a pseudonymised copy of the tables and manifests of the
+// Publish writes a pseudonymized copy of the tables and manifests of the
 // private folder src into dst: every login becomes its pseudonym (in
 // every column that holds one, in source ids, and as the owner of a
 // repository owned by a person), and the columns that hold names, emails
@@ -146,7 +146,7 @@ func Publish(ctx context.Context, src, dst string, opts PublishOptions) error {
 	if err := pb.manifests(); err != nil {
 		return err
 	}
-	log.Info("published pseudonymised output", "out", dst, "files", pb.files, "logins", len(p.owner))
+	log.Info("published pseudonymized output", "out", dst, "files", pb.files, "logins", len(p.owner))
 	return nil
 }
 
@@ -237,7 +237,7 @@ func (pb *publisher) repo(r string) string {
 // detail keeps an event's detail where it names nobody.
 func (pb *publisher) detail(e *collect.Event) *string {
 	switch e.Kind {
-	case collect.KindReview, collect.KindRecognised:
+	case collect.KindReview, collect.KindRecognized:
 		return e.Detail
 	case collect.KindAssigned:
 		return pb.p.LoginPtr(e.Detail)
@@ -245,7 +245,7 @@ func (pb *publisher) detail(e *collect.Event) *string {
 	return nil
 }
 
-// sourceID pseudonymises the logins in source ids ("star:LOGIN",
+// sourceID pseudonymizes the logins in source ids ("star:LOGIN",
 // "all-contributors:LOGIN").
 func (pb *publisher) sourceID(id string) string {
 	for _, prefix := range []string{"star:", "all-contributors:"} {
@@ -316,7 +316,7 @@ func (pb *publisher) identities() {
 	pb.files++
 }
 
-// bots pseudonymises bots.parquet, in pseudonym order.
+// bots pseudonymizes bots.parquet, in pseudonym order.
 func (pb *publisher) bots() {
 	if pb.err != nil {
 		return
@@ -344,7 +344,7 @@ func (pb *publisher) bots() {
 }
 
 // manifests publishes collection.json with the repositories' published
-// names and no error texts, and analysis.json marked pseudonymised.
+// names and no error texts, and analysis.json marked pseudonymized.
 // Fields this package does not know are kept, with the repository names
 // in their text replaced.
 func (pb *publisher) manifests() error {

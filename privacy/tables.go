@@ -12,15 +12,15 @@ import "time"
 type Repo struct {
 	Community           string     `parquet:"community,dict"`
 	Repo                string     `parquet:"repo,dict"`
-	ID                  int64      `parquet:"id"`
-	DefaultBranch       string     `parquet:"default_branch,dict"`
-	CreatedAt           time.Time  `parquet:"created_at"`
+	ID                  *int64     `parquet:"id"`
+	DefaultBranch       *string    `parquet:"default_branch,dict"`
+	CreatedAt           *time.Time `parquet:"created_at"`
 	PushedAt            *time.Time `parquet:"pushed_at"`
-	Fork                bool       `parquet:"fork"`
-	Archived            bool       `parquet:"archived"`
-	Stars               int64      `parquet:"stargazers_count"`
-	Forks               int64      `parquet:"forks_count"`
-	HasContributorsFile bool       `parquet:"has_all_contributors"`
+	Fork                *bool      `parquet:"fork"`
+	Archived            *bool      `parquet:"archived"`
+	Stars               *int64     `parquet:"stargazers_count"`
+	Forks               *int64     `parquet:"forks_count"`
+	HasContributorsFile *bool      `parquet:"has_all_contributors"`
 	Status              string     `parquet:"status,dict"`
 	CollectedAt         time.Time  `parquet:"collected_at"`
 }
@@ -103,7 +103,7 @@ type Recognition struct {
 
 // An Event is a row of the published events.parquet: no author name or
 // email; detail only where it holds no name (review state, contribution
-// types) or a login (the assignee's, pseudonymised).
+// types) or a login (the assignee's, pseudonymized).
 type Event struct {
 	Community           string    `parquet:"community,dict"`
 	Repo                string    `parquet:"repo,dict"`

@@ -86,7 +86,7 @@ type Community struct {
 	// Responses are the times to first response per quarter, oldest first.
 	Responses []QuarterResponse
 	// NewLeaders are the logins that reached leadership within the window
-	// (none when the run is pseudonymised); LeaderCount counts them all.
+	// (none when the run is pseudonymized); LeaderCount counts them all.
 	NewLeaders  []string
 	LeaderCount int64
 }

@@ -307,7 +307,7 @@ th { background: var(--bg); }
 <h1>Contributor journeys</h1>
 <p class="meta">Analysis date <strong>{{date .AsOf}}</strong> · config <code>{{orDash .ConfigPath}}</code> · journeys {{orDash .ToolVersion}} · generated {{.GeneratedAt.Format "2006-01-02 15:04"}} UTC</p>
 {{- if .Pseudonymized}}
-<p class="note">Logins are pseudonymised: this report names nobody.</p>
+<p class="note">Logins are pseudonymized: this report names nobody.</p>
 {{- end}}
 <ul class="headlines">
 {{- range .Communities}}

@@ -122,7 +122,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	p("Analysis date **%s** · config %s · journeys %s · generated %s UTC\n\n",
 		r.AsOf.Format(dateFormat), mdText(orDash(r.ConfigPath)), mdText(orDash(r.ToolVersion)), r.GeneratedAt.Format("2006-01-02 15:04"))
 	if r.Pseudonymized {
-		p("Logins are pseudonymised: this report names nobody.\n\n")
+		p("Logins are pseudonymized: this report names nobody.\n\n")
 	}
 	for _, c := range r.Communities {
 		p("- **%s**\n", mdText(c.Headline))

@@ -70,7 +70,7 @@ func TestMarkdownGolden(t *testing.T) {
 		edit   func(*Input)
 	}{
 		{"two communities", "fixture.md.golden", func(*Input) {}},
-		{"pseudonymised", "fixture-pseudonymised.md.golden", func(in *Input) { in.Pseudonymized = true }},
+		{"pseudonymized", "fixture-pseudonymized.md.golden", func(in *Input) { in.Pseudonymized = true }},
 		{"one community, nothing collected", "single.md.golden", func(in *Input) {
 			in.Analysis.Communities = in.Analysis.Communities[1:]
 			in.Contributors = only(in.Contributors, func(c analyze.Contributor) bool { return c.Community == "Example Lab" })
@@ -306,7 +306,7 @@ func TestHTMLEscapesEverything(t *testing.T) {
 	}
 }
 
-func TestPseudonymisedReportsNameNobody(t *testing.T) {
+func TestPseudonymizedReportsNameNobody(t *testing.T) {
 	in := fixture()
 	open := mustBuild(t, in)
 	if md := markdown(t, open); !strings.Contains(md, "leadership in this period: grace.") {
@@ -318,12 +318,12 @@ func TestPseudonymisedReportsNameNobody(t *testing.T) {
 	for _, c := range in.Contributors {
 		for name, text := range map[string]string{"Markdown": md, "HTML": page} {
 			if strings.Contains(text, ">"+c.Login+"<") || strings.Contains(text, " "+c.Login+",") || strings.Contains(text, " "+c.Login+".") || strings.Contains(text, ": "+c.Login) {
-				t.Errorf("%s of a pseudonymised run names %q", name, c.Login)
+				t.Errorf("%s of a pseudonymized run names %q", name, c.Login)
 			}
 		}
 	}
 	if !strings.Contains(md, "1 person reached leadership") {
-		t.Errorf("pseudonymised Markdown does not count new leaders")
+		t.Errorf("pseudonymized Markdown does not count new leaders")
 	}
 }
 

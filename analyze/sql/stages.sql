@@ -76,7 +76,7 @@ ev AS (
            coalesce(author_name, '') AS author_name, coalesce(author_email, '') AS author_email
     FROM events
     WHERE CAST(occurred_at AS DATE) <= getvariable('as_of')::DATE
-      AND kind IN ('star', 'fork', 'recognised', 'issue_opened', 'pr_opened', 'issue_comment',
+      AND kind IN ('star', 'fork', 'recognized', 'issue_opened', 'pr_opened', 'issue_comment',
                    'review_comment', 'review', 'pr_merged', 'commit', 'commit_coauthor',
                    'issue_closed', 'labeled', 'issue_reopened', 'assigned')
 ),
@@ -111,7 +111,7 @@ facts AS (
 ),
 -- The spelling shown: the smallest one GitHub's API served, else the smallest seen.
 spellings AS (
-    SELECT actor AS login, kind <> 'recognised' AS from_api FROM ev WHERE actor IS NOT NULL AND actor <> ''
+    SELECT actor AS login, kind <> 'recognized' AS from_api FROM ev WHERE actor IS NOT NULL AND actor <> ''
     UNION ALL
     SELECT target_author, true FROM ev
     WHERE target_author IS NOT NULL AND target_author <> '' AND kind NOT IN ('commit', 'commit_coauthor')
@@ -156,8 +156,8 @@ judged AS (
         count(*) FILTER (f.fact = 'own_merged') AS own_prs_merged,
         count(*) FILTER (f.fact = 'commit') AS commits,
         count(*) FILTER (f.fact = 'commit_coauthor') AS co_authored_commits,
-        count(*) FILTER (f.fact = 'recognised') > 0 AS recognised,
-        count(*) FILTER (f.fact NOT IN ('star', 'fork', 'recognised', 'own_merged')) AS actions,
+        count(*) FILTER (f.fact = 'recognized') > 0 AS recognized,
+        count(*) FILTER (f.fact NOT IN ('star', 'fork', 'recognized', 'own_merged')) AS actions,
         count(DISTINCT date_trunc('month', f.day)) FILTER (
             f.fact IN ('own_merged', 'commit', 'commit_coauthor')
             AND f.day >= c.day - getvariable('window_days')::INT) AS contribution_months_12m,
@@ -172,9 +172,9 @@ judged AS (
             AND f.day >= c.day - getvariable('window_days')::INT) AS others_items_triaged_12m,
         min(f.occurred_at) AS first_activity_at,
         max(f.occurred_at) AS last_activity_at,
-        min(f.occurred_at) FILTER (f.fact NOT IN ('star', 'fork', 'recognised', 'own_merged')) AS first_contact_at,
-        min(f.day) FILTER (f.fact NOT IN ('star', 'fork', 'recognised', 'own_merged')) AS first_action_day,
-        max(f.day) FILTER (f.fact NOT IN ('star', 'fork', 'recognised', 'own_merged')) AS last_action_day
+        min(f.occurred_at) FILTER (f.fact NOT IN ('star', 'fork', 'recognized', 'own_merged')) AS first_contact_at,
+        min(f.day) FILTER (f.fact NOT IN ('star', 'fork', 'recognized', 'own_merged')) AS first_action_day,
+        max(f.day) FILTER (f.fact NOT IN ('star', 'fork', 'recognized', 'own_merged')) AS last_action_day
     FROM candidates c JOIN facts f
       ON f.community = c.community AND f.person = c.person AND f.day <= c.day
     GROUP BY c.community, c.person, c.day
@@ -186,7 +186,7 @@ staged AS (
               OR others_items_triaged_12m >= getvariable('leadership_triaged')::INT THEN 5
             WHEN others_items_engaged_12m >= getvariable('networked_items')::INT THEN 4
             WHEN contribution_months_12m >= getvariable('sustained_months')::INT THEN 3
-            WHEN own_prs_merged + commits + co_authored_commits > 0 OR recognised THEN 2
+            WHEN own_prs_merged + commits + co_authored_commits > 0 OR recognized THEN 2
             WHEN actions > 0 THEN 1
             ELSE 0
         END AS stage_order
@@ -221,7 +221,7 @@ SELECT
     c.first_contact_at,
     CAST(r.stage_reached_day AS TIMESTAMPTZ) AS stage_reached_at,
     c.stars, c.forks, c.issues_opened, c.prs_opened, c.comments, c.reviews,
-    c.own_prs_merged, c.commits, c.co_authored_commits, c.recognised,
+    c.own_prs_merged, c.commits, c.co_authored_commits, c.recognized,
     c.contribution_months_12m, c.others_items_engaged_12m,
     c.others_prs_merged_12m, c.others_items_triaged_12m
 FROM current c

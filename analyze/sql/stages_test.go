@@ -114,7 +114,7 @@ func goRow(c analyze.Contributor) map[string]any {
 		"first_contact_at": tsp(c.FirstContactAt), "stage_reached_at": ts(c.StageReachedAt),
 		"stars": n(c.Stars), "forks": n(c.Forks), "issues_opened": n(c.IssuesOpened), "prs_opened": n(c.PullRequestsOpened),
 		"comments": n(c.Comments), "reviews": n(c.Reviews), "own_prs_merged": n(c.PullRequestsMerged),
-		"commits": n(c.Commits), "co_authored_commits": n(c.CoAuthoredCommits), "recognised": c.Recognised,
+		"commits": n(c.Commits), "co_authored_commits": n(c.CoAuthoredCommits), "recognized": c.Recognized,
 		"contribution_months_12m": n(c.ContributionMonths12), "others_items_engaged_12m": n(c.OthersItemsEngaged12),
 		"others_prs_merged_12m": n(c.OthersPRsMerged12), "others_items_triaged_12m": n(c.OthersItemsTriaged12),
 	}

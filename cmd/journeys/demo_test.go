@@ -23,7 +23,7 @@ type expectedFigures struct {
 	DistinctAuthorEmails int               `json:"distinct_commit_author_emails"`
 	MergersOfOthersCount int               `json:"mergers_of_others_count"`
 	MergersOfOthers      []string          `json:"mergers_of_others"`
-	RecognisedAtHead     int               `json:"recognised_at_head"`
+	RecognizedAtHead     int               `json:"recognized_at_head"`
 	FirstListed          map[string]string `json:"first_listed"`
 }
 
@@ -91,8 +91,8 @@ func TestDemoMatchesIndependentFigures(t *testing.T) {
 	}
 
 	recs := readTable[collect.Recognition](t, out, "recognitions")
-	if len(recs) != want.RecognisedAtHead {
-		t.Errorf("recognitions: %d, want %d", len(recs), want.RecognisedAtHead)
+	if len(recs) != want.RecognizedAtHead {
+		t.Errorf("recognitions: %d, want %d", len(recs), want.RecognizedAtHead)
 	}
 	wrongDates := 0
 	firstListed := map[string]string{}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -80,6 +81,9 @@ func (f *pipelineFlags) load() (*config.Config, error) {
 			return nil, err
 		}
 		return nil, &usageError{err}
+	}
+	for _, d := range cfg.Deprecations {
+		slog.Warn(d)
 	}
 	if err := f.preparePrivacy(cfg); err != nil {
 		return nil, err

@@ -26,7 +26,7 @@ type privacyFlags struct {
 	exclude       *privacy.Exclusions
 	identities    analyze.IdentityRules
 	pseudonymizer *privacy.Pseudonymizer
-	private       string // the private folder, when pseudonymising
+	private       string // the private folder, when pseudonymizing
 }
 
 // addPrivacy registers --pseudonymize (and, for commands that read
@@ -90,7 +90,7 @@ func (f *pipelineFlags) preparePrivacy(cfg *config.Config) error {
 }
 
 // dataDir is where collect writes the raw tables and analyze its tables:
-// the private folder when pseudonymising, else the output folder.
+// the private folder when pseudonymizing, else the output folder.
 func (f *pipelineFlags) dataDir() string {
 	if f.priv.private != "" {
 		return f.priv.private
@@ -99,7 +99,7 @@ func (f *pipelineFlags) dataDir() string {
 }
 
 // collectStateDir is the collection state folder: inside the private
-// folder when pseudonymising.
+// folder when pseudonymizing.
 func (f *pipelineFlags) collectStateDir() string {
 	if f.priv.private != "" {
 		return filepath.Join(f.priv.private, ".state")
@@ -107,7 +107,7 @@ func (f *pipelineFlags) collectStateDir() string {
 	return f.stateDir
 }
 
-// moveStateOut moves the state an earlier run without pseudonymisation
+// moveStateOut moves the state an earlier run without pseudonymization
 // kept in OUT/.state into the private folder, so that no raw API data
 // stays in the folder to be shared.
 func (g *globals) moveStateOut(f *pipelineFlags) error {
@@ -120,7 +120,7 @@ func (g *globals) moveStateOut(f *pipelineFlags) error {
 	}
 	dst := f.collectStateDir()
 	if _, err := os.Stat(dst); err == nil {
-		return fmt.Errorf("%s holds raw data from an earlier run without pseudonymisation, and %s exists too: delete %s (or move it elsewhere) before publishing %s", old, dst, old, f.out)
+		return fmt.Errorf("%s holds raw data from an earlier run without pseudonymization, and %s exists too: delete %s (or move it elsewhere) before publishing %s", old, dst, old, f.out)
 	}
 	if err := os.MkdirAll(f.priv.private, 0o700); err != nil {
 		return fmt.Errorf("create the private folder: %w", err)
@@ -150,7 +150,7 @@ func (g *globals) leaveOut(ctx context.Context, f *pipelineFlags) error {
 	return nil
 }
 
-// publish writes the pseudonymised copy of the private folder into OUT.
+// publish writes the pseudonymized copy of the private folder into OUT.
 func (g *globals) publish(ctx context.Context, f *pipelineFlags) error {
 	if f.priv.pseudonymizer == nil {
 		return nil
@@ -159,12 +159,12 @@ func (g *globals) publish(ctx context.Context, f *pipelineFlags) error {
 	if err != nil {
 		return err
 	}
-	g.logger.Info("pseudonymised output published; the raw data stays private", "out", f.out, "private", f.priv.private)
+	g.logger.Info("pseudonymized output published; the raw data stays private", "out", f.out, "private", f.priv.private)
 	return nil
 }
 
 // reportConfigName is how the report names the config: only its file name
-// when pseudonymising (a path may hold a person's name).
+// when pseudonymizing (a path may hold a person's name).
 func (f *pipelineFlags) reportConfigName() string {
 	if f.priv.pseudonymize {
 		return filepath.Base(f.configPath)
@@ -173,7 +173,7 @@ func (f *pipelineFlags) reportConfigName() string {
 }
 
 // afterCollect leaves the excluded people out of the fresh raw tables
-// and, for the collect command, publishes them when pseudonymising.
+// and, for the collect command, publishes them when pseudonymizing.
 func (g *globals) afterCollect(ctx context.Context, f *pipelineFlags) error {
 	if f.dryRun {
 		return nil

@@ -131,10 +131,10 @@ func tokens(text string) map[string]bool {
 	return out
 }
 
-// The pseudonymised output of the real pipeline, on the Turing Way demo
+// The pseudonymized output of the real pipeline, on the Turing Way demo
 // data, holds no login, name, email or profile URL of anyone in it: every
 // file of OUT, Parquet values included.
-func TestPseudonymisedOutputNamesNobody(t *testing.T) {
+func TestPseudonymizedOutputNamesNobody(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the whole pipeline on the demo data")
 	}
@@ -234,8 +234,8 @@ func TestPseudonymisedOutputNamesNobody(t *testing.T) {
 	if err := json.Unmarshal(b, &m); err != nil || !m.Pseudonymized {
 		t.Errorf("analysis.json: pseudonymized = %v (%v)", m.Pseudonymized, err)
 	}
-	if md, _ := os.ReadFile(filepath.Join(out, "report.md")); !strings.Contains(string(md), "pseudonymised") {
-		t.Error("the report does not say it is pseudonymised")
+	if md, _ := os.ReadFile(filepath.Join(out, "report.md")); !strings.Contains(string(md), "pseudonymized") {
+		t.Error("the report does not say it is pseudonymized")
 	}
 
 	// The detector finds the logins where they are: in the raw events.

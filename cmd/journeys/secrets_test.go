@@ -12,7 +12,7 @@ import (
 	"github.com/journeys-dev/journeys/internal/fakegithub"
 )
 
-// secretToken is recognisable wherever it would leak.
+// secretToken is recognizable wherever it would leak.
 const secretToken = "ghp_LEAKCHECKs3cr3tT0k3nZZ0123456789abcd"
 
 // faultedRoutes are the routes collection uses: each gets a 502, then a

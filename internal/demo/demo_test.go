@@ -41,10 +41,10 @@ type expected struct {
 	AuthorLogins      int                          `json:"distinct_commit_author_logins"`
 	CommitsPerMonth   map[string]int               `json:"commits_per_month"`
 	RCCommits         int                          `json:"commits_touching_all_contributorsrc"`
-	RecognisedAtHead  int                          `json:"recognised_at_head"`
+	RecognizedAtHead  int                          `json:"recognized_at_head"`
 	FirstListed       map[string]string            `json:"first_listed"`
 	FirstListedTypes  map[string]map[string]string `json:"first_listed_types"`
-	NonCodeOnly       int                          `json:"recognised_without_commit_coauthorship_or_pr"`
+	NonCodeOnly       int                          `json:"recognized_without_commit_coauthorship_or_pr"`
 }
 
 type loginCount struct {
@@ -363,7 +363,7 @@ func TestCommitsMatchExpected(t *testing.T) {
 		}
 	}
 	if nonCode != e.NonCodeOnly {
-		t.Errorf("recognised without commit, co-authorship or PR: got %d, want %d", nonCode, e.NonCodeOnly)
+		t.Errorf("recognized without commit, co-authorship or PR: got %d, want %d", nonCode, e.NonCodeOnly)
 	}
 }
 
@@ -377,8 +377,8 @@ func TestRecognitionsCanBeCollected(t *testing.T) {
 	if err := json.Unmarshal(r.Files[rcPath], &head); err != nil {
 		t.Fatalf("parse %s: %v", rcPath, err)
 	}
-	if len(head.Contributors) != e.RecognisedAtHead {
-		t.Errorf("listed at HEAD: got %d, want %d", len(head.Contributors), e.RecognisedAtHead)
+	if len(head.Contributors) != e.RecognizedAtHead {
+		t.Errorf("listed at HEAD: got %d, want %d", len(head.Contributors), e.RecognizedAtHead)
 	}
 
 	bySHA := map[string]*fakegithub.Commit{}

@@ -621,7 +621,7 @@ func (g *generator) allContributors(r *Repo, history []*Commit) ([]*Commit, map[
 		var added []string
 		for ; ci < len(credits) && credits[ci].at.Before(t); ci++ {
 			cr := credits[ci]
-			if g.chance(0.4) { // not everyone gets recognised
+			if g.chance(0.4) { // not everyone gets recognized
 				continue
 			}
 			e := index[cr.login]

@@ -2,8 +2,8 @@
 //
 // A table is a slice of a plain Go struct whose exported fields carry a
 // `parquet:"name"` tag. The tag may add ",dict" (dictionary-encode this
-// low-cardinality column) or ",date" (store a time.Time as a date, not a
-// timestamp). Supported field types and their Parquet/Arrow types:
+// low-cardinality column in Parquet; readers still see a plain string) or
+// ",date" (store a time.Time as a date, not a timestamp). Supported field types and their Parquet/Arrow types:
 //
 //	string          string (UTF-8), required
 //	*string         string, nullable
@@ -19,7 +19,8 @@
 // return wrong values for Arrow Go's default repeated root), in record
 // batches of BatchSize rows so that memory does not grow with a table's
 // size, and atomically: to a temporary file that is synced and renamed over
-// the destination only when complete.
+// the destination only when complete. Every file's footer carries the
+// journeys.* key-value metadata of docs/schema.md (see Metadata).
 package table
 
 import (
@@ -29,7 +30,7 @@ import (
 	"time"
 	"unsafe"
 
-	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow-go/v18/arrow"
 )
 
 // BatchSize is the number of rows in one record batch and row group.
@@ -73,13 +74,7 @@ type layout struct {
 	typ     reflect.Type
 	columns []column
 	schema  *arrow.Schema
-	// writeSchema is schema with dictionary-encoded ("dict") string
-	// columns typed as dictionaries, which the writer builds itself.
-	writeSchema *arrow.Schema
 }
-
-// dictType is the Arrow type of a dictionary-encoded string column.
-var dictType = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
 
 // layoutOf returns the layout of struct type T.
 func layoutOf[T any]() (*layout, error) {
@@ -163,14 +158,6 @@ func layoutOf[T any]() (*layout, error) {
 		return nil, fmt.Errorf("table: %v has no parquet-tagged fields", typ)
 	}
 	l.schema = arrow.NewSchema(fields, nil)
-	writeFields := make([]arrow.Field, len(fields))
-	for i, f := range fields {
-		if l.columns[i].dict {
-			f.Type = dictType
-		}
-		writeFields[i] = f
-	}
-	l.writeSchema = arrow.NewSchema(writeFields, nil)
 	return l, nil
 }
 

@@ -3,16 +3,20 @@ package table
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"unsafe"
 
-	"github.com/apache/arrow/go/v15/arrow"
-	"github.com/apache/arrow/go/v15/arrow/array"
-	"github.com/apache/arrow/go/v15/arrow/memory"
-	"github.com/apache/arrow/go/v15/parquet"
-	"github.com/apache/arrow/go/v15/parquet/compress"
-	"github.com/apache/arrow/go/v15/parquet/pqarrow"
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/journeys-dev/journeys/internal/version"
 )
 
 // A Writer streams rows of type T into a Parquet file. Rows are buffered in
@@ -20,25 +24,44 @@ import (
 // visible at the destination path until Close succeeds; Abort (or a failed
 // Close) removes the temporary file.
 type Writer[T any] struct {
-	path   string
-	tmp    *os.File
-	layout *layout
-	fw     *pqarrow.FileWriter
-	// builders holds one builder per column; nil for dictionary columns,
-	// which dicts build.
-	builders []array.Builder
-	dicts    []*dictBuilder
+	path     string
+	tmp      *os.File
+	layout   *layout
+	fw       *pqarrow.FileWriter
+	builders []array.Builder // one per column
 	pending  int
 	rows     int64
 	err      error
 	closed   bool
 }
 
-// Create starts writing a table of rows of type T to path.
-func Create[T any](path string) (*Writer[T], error) {
+// An Option adds to what Create writes.
+type Option func(*options)
+
+type options struct {
+	metadata map[string]string
+}
+
+// WithMetadata adds key-value pairs to the file's footer, beside the keys
+// every file gets (see Metadata). Keys should start with "journeys.".
+func WithMetadata(kv map[string]string) Option {
+	return func(o *options) {
+		for k, v := range kv {
+			o.metadata[k] = v
+		}
+	}
+}
+
+// Create starts writing a table of rows of type T to path. The table's name
+// in the metadata is the file's base name without ".parquet".
+func Create[T any](path string, opts ...Option) (*Writer[T], error) {
 	l, err := layoutOf[T]()
 	if err != nil {
 		return nil, err
+	}
+	o := options{metadata: map[string]string{}}
+	for _, opt := range opts {
+		opt(&o)
 	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
@@ -48,23 +71,13 @@ func Create[T any](path string) (*Writer[T], error) {
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", path, err)
 	}
-	props := []parquet.WriterProperty{
-		parquet.WithCompression(compress.Codecs.Zstd),
-		parquet.WithDictionaryDefault(false),
-		parquet.WithRootRepetition(parquet.Repetitions.Required),
-		parquet.WithMaxRowGroupLength(BatchSize),
-		// One write batch per record: Arrow Go v15 mis-slices dictionary
-		// indices across write batches.
-		parquet.WithBatchSize(BatchSize),
-		parquet.WithCreatedBy("journeys"),
-	}
+	var dict []string
 	for _, c := range l.columns {
 		if c.dict {
-			props = append(props, parquet.WithDictionaryFor(c.name, true))
+			dict = append(dict, c.name)
 		}
 	}
-	fw, err := pqarrow.NewFileWriter(l.writeSchema, tmp, parquet.NewWriterProperties(props...),
-		pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	fw, err := NewArrowWriter(tmp, l.schema, dict, fileMetadata(TableName(path), o.metadata))
 	if err != nil {
 		tmp.Close()
 		os.Remove(tmp.Name())
@@ -76,16 +89,48 @@ func Create[T any](path string) (*Writer[T], error) {
 		layout:   l,
 		fw:       fw,
 		builders: make([]array.Builder, len(l.columns)),
-		dicts:    make([]*dictBuilder, len(l.columns)),
 	}
 	for i, c := range l.columns {
-		if c.dict {
-			w.dicts[i] = newDictBuilder()
-		} else {
-			w.builders[i] = array.NewBuilder(memory.DefaultAllocator, c.field.Type)
-		}
+		w.builders[i] = array.NewBuilder(memory.DefaultAllocator, c.field.Type)
 	}
 	return w, nil
+}
+
+// NewArrowWriter starts a Parquet file of Arrow records with the project's
+// settings: zstd, a required root, row groups of BatchSize rows, Parquet
+// dictionary encoding for the named columns only (their Arrow type stays a
+// plain string), the schema stored for Arrow readers, and the key-value
+// metadata kv in the footer. Closing the writer closes w.
+func NewArrowWriter(w io.Writer, schema *arrow.Schema, dictColumns []string, kv map[string]string) (*pqarrow.FileWriter, error) {
+	props := []parquet.WriterProperty{
+		parquet.WithCompression(compress.Codecs.Zstd),
+		parquet.WithDictionaryDefault(false),
+		parquet.WithRootRepetition(parquet.Repetitions.Required),
+		parquet.WithMaxRowGroupLength(BatchSize),
+		parquet.WithBatchSize(BatchSize),
+		parquet.WithStats(true),
+		parquet.WithCreatedBy(version.CreatedBy()),
+	}
+	for _, name := range dictColumns {
+		props = append(props, parquet.WithDictionaryFor(name, true))
+	}
+	fw, err := pqarrow.NewFileWriter(schema, w, parquet.NewWriterProperties(props...),
+		pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]string, 0, len(kv))
+	for k := range kv {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys) // the same footer for the same input
+	for _, k := range keys {
+		if err := fw.AppendKeyValueMetadata(k, kv[k]); err != nil {
+			fw.Close()
+			return nil, err
+		}
+	}
+	return fw, nil
 }
 
 // Write appends rows. After an error every later call returns it.
@@ -172,8 +217,8 @@ func (w *Writer[T]) Abort() {
 }
 
 // WriteFile writes rows to path as a Parquet table, atomically.
-func WriteFile[T any](path string, rows []T) error {
-	w, err := Create[T](path)
+func WriteFile[T any](path string, rows []T, opts ...Option) error {
+	w, err := Create[T](path, opts...)
 	if err != nil {
 		return err
 	}
@@ -235,13 +280,9 @@ func WriteFileAtomic(path string, data []byte) error {
 func (w *Writer[T]) newRecord() arrow.Record {
 	cols := make([]arrow.Array, len(w.layout.columns))
 	for i := range cols {
-		if d := w.dicts[i]; d != nil {
-			cols[i] = d.newArray()
-		} else {
-			cols[i] = w.builders[i].NewArray()
-		}
+		cols[i] = w.builders[i].NewArray()
 	}
-	rec := array.NewRecord(w.layout.writeSchema, cols, int64(w.pending))
+	rec := array.NewRecord(w.layout.schema, cols, int64(w.pending))
 	for _, c := range cols {
 		c.Release()
 	}
@@ -250,67 +291,14 @@ func (w *Writer[T]) newRecord() arrow.Record {
 
 func (w *Writer[T]) release() {
 	for _, b := range w.builders {
-		if b != nil {
-			b.Release()
-		}
+		b.Release()
 	}
-}
-
-// A dictBuilder builds a dictionary-encoded string column: a Go map finds
-// each value's index, so that the Parquet encoder receives the dictionary
-// and indices ready-made instead of hashing every value itself (which costs
-// an allocation per value in Arrow Go v15).
-type dictBuilder struct {
-	index   map[string]int32
-	values  []string
-	indices *array.Int32Builder
-}
-
-func newDictBuilder() *dictBuilder {
-	return &dictBuilder{index: map[string]int32{}, indices: array.NewInt32Builder(memory.DefaultAllocator)}
-}
-
-func (d *dictBuilder) append(s string) {
-	k, ok := d.index[s]
-	if !ok {
-		k = int32(len(d.values))
-		d.index[s] = k
-		d.values = append(d.values, s)
-	}
-	d.indices.Append(k)
-}
-
-func (d *dictBuilder) appendNull() { d.indices.AppendNull() }
-
-// newArray returns the dictionary array of the values appended since the
-// last call, and starts a new dictionary.
-func (d *dictBuilder) newArray() arrow.Array {
-	vb := array.NewStringBuilder(memory.DefaultAllocator)
-	defer vb.Release()
-	vb.AppendValues(d.values, nil)
-	values := vb.NewArray()
-	defer values.Release()
-	indices := d.indices.NewArray()
-	defer indices.Release()
-	clear(d.index)
-	d.values = d.values[:0]
-	return array.NewDictionaryArray(dictType, indices, values)
 }
 
 func (w *Writer[T]) appendRow(base unsafe.Pointer) {
 	for i := range w.layout.columns {
 		c := &w.layout.columns[i]
 		p := fieldPtr(base, c)
-		if d := w.dicts[i]; d != nil {
-			if c.kind == kString {
-				d.append(*(*string)(p))
-			} else if v := *(**string)(p); v != nil {
-				d.append(*v)
-			} else {
-				d.appendNull()
-			}
-			continue
-		}
 		b := w.builders[i]
 		switch c.kind {
 		case kString:

@@ -223,16 +223,16 @@ def main(src, out):
         "distinct_commit_author_logins": len(author_logins),
         "commits_per_month": dict(sorted(per_month.items())),
         "commits_touching_all_contributorsrc": len(rc_commits),
-        "recognised_at_head": len(head_logins),
-        "recognised_first_listed": len(first_listed),
-        "recognised_at_head_with_first_listed": sum(1 for l in head_logins if l in first_listed),
+        "recognized_at_head": len(head_logins),
+        "recognized_first_listed": len(first_listed),
+        "recognized_at_head_with_first_listed": sum(1 for l in head_logins if l in first_listed),
         "first_listed": {l: first_listed[l] for l in sorted(first_listed)},
         "first_listed_types": {l: dict(sorted(first_types[l].items())) for l in sorted(first_types)},
         "bot_add_messages_logins": len(announced),
         "bot_add_messages_with_types": announced_types,
-        "recognised_at_head_announced_by_bot_message": len(announced_at_head),
-        "recognised_without_commit_coauthorship_or_pr": len(non_code_only),
-        "recognised_without_authored_commit_or_pr": len(no_authored),
+        "recognized_at_head_announced_by_bot_message": len(announced_at_head),
+        "recognized_without_commit_coauthorship_or_pr": len(non_code_only),
+        "recognized_without_authored_commit_or_pr": len(no_authored),
     }
     with open(out, "w", encoding="utf-8") as f:
         json.dump(result, f, indent=1, sort_keys=False)
