@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -55,13 +56,23 @@ func parseNoreply(email string) (id int64, login string, ok bool) {
 	}
 	if num, rest, plus := strings.Cut(local, "+"); plus {
 		n, err := strconv.ParseInt(num, 10, 64)
-		if err != nil || n <= 0 || rest == "" {
+		if err != nil || n <= 0 || !noreplyLogin.MatchString(rest) {
 			return 0, "", false
 		}
 		return n, rest, true
 	}
+	if !noreplyLogin.MatchString(local) {
+		// Not an account's address: GitHub's hashed placeholders
+		// ("sha256:…@users.noreply.github.com") and the like.
+		return 0, "", false
+	}
 	return 0, local, true
 }
+
+// noreplyLogin is what a login in a noreply address may be: GitHub logins
+// hold only letters, digits and single hyphens (older ones also
+// underscores), at most 39 characters; a bot's address ends in "[bot]".
+var noreplyLogin = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,38}(\[bot\])?$`)
 
 // normalizeName folds an author name for comparison: lower case, with runs
 // of white space collapsed to one space and trimmed.

@@ -112,6 +112,10 @@ func TestParseNoreply(t *testing.T) {
 		{"@users.noreply.github.com", 0, "", false},
 		{"ana@example.org", 0, "", false},
 		{"noreply@github.com", 0, "", false},
+		// GitHub's hashed placeholder is no account: ':' is not in logins.
+		{"sha256:3f8a9c0d1e2b@users.noreply.github.com", 0, "", false},
+		{"12345+a.b@users.noreply.github.com", 0, "", false},
+		{"49699333+dependabot[bot]@users.noreply.github.com", 49699333, "dependabot[bot]", true},
 	}
 	for _, tt := range tests {
 		id, login, ok := parseNoreply(tt.email)
