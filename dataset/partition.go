@@ -156,7 +156,7 @@ func partitionTable(ctx context.Context, src, dst string) (TableInfo, error) {
 		if err := ctx.Err(); err != nil {
 			return info, err
 		}
-		rec := rr.Record()
+		rec := rr.RecordBatch()
 		n := int(rec.NumRows())
 		start := 0
 		for start < n {
@@ -184,7 +184,7 @@ func partitionTable(ctx context.Context, src, dst string) (TableInfo, error) {
 					return info, fmt.Errorf("write %s: %w", cur.path, err)
 				}
 			}
-			part := array.NewRecord(outSchema, cols, int64(end-start))
+			part := array.NewRecordBatch(outSchema, cols, int64(end-start))
 			for _, c := range cols {
 				c.Release()
 			}
@@ -201,20 +201,28 @@ func partitionTable(ctx context.Context, src, dst string) (TableInfo, error) {
 		return info, fmt.Errorf("read %s: %w", src, err)
 	}
 	if info.Files == 0 {
-		// An empty table: one empty file, so that the schema is known.
+		// An empty table: one file with one empty row group, so that the
+		// schema is known, and no dictionary pages (as table.Writer
+		// writes an empty table).
 		var segs []string
 		for _, k := range info.PartitionBy {
 			segs = append(segs, k+"="+nullPartition)
 		}
+		dict = nil
 		if err := open(filepath.Join(segs...)); err != nil {
 			return info, err
+		}
+		empty := array.NewRecordBatch(outSchema, emptyColumns(outSchema), 0)
+		defer empty.Release()
+		if err := cur.fw.Write(empty); err != nil {
+			return info, fmt.Errorf("write %s: %w", cur.path, err)
 		}
 	}
 	return info, closeCur()
 }
 
 // partitionDir is the relative folder of row i: key=value/key=value.
-func partitionDir(rec arrow.Record, keyIdx []int, keys []string, i int) string {
+func partitionDir(rec arrow.RecordBatch, keyIdx []int, keys []string, i int) string {
 	var b strings.Builder
 	for j, idx := range keyIdx {
 		if j > 0 {
@@ -252,6 +260,17 @@ func stringAt(a arrow.Array, i int) string {
 		return stringAt(a.Dictionary(), a.GetValueIndex(i))
 	}
 	return ""
+}
+
+// emptyColumns returns a column of length 0 for each field of schema.
+func emptyColumns(schema *arrow.Schema) []arrow.Array {
+	cols := make([]arrow.Array, schema.NumFields())
+	for i, f := range schema.Fields() {
+		b := array.NewBuilder(memory.DefaultAllocator, f.Type)
+		cols[i] = b.NewArray()
+		b.Release()
+	}
+	return cols
 }
 
 func containsInt(list []int, x int) bool {

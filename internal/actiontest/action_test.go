@@ -9,17 +9,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -93,7 +89,8 @@ func TestActionDefinition(t *testing.T) {
 	}
 
 	// Steps: ids unique, run: steps are bash calling a script of
-	// scripts/action that exists, uses: steps pinned to a version.
+	// scripts/action that exists, uses: steps pinned to a commit (the
+	// version in a comment is checked on the raw text below).
 	ids := map[string]int{}
 	scripts := map[string]string{} // step id -> script text
 	for i, st := range a.Runs.Steps {
@@ -126,8 +123,8 @@ func TestActionDefinition(t *testing.T) {
 			lib, _ := os.ReadFile(filepath.Join(root, "scripts/action/lib.sh"))
 			scripts[st.ID] = string(b) + string(lib)
 		case st.Uses != "":
-			if !regexp.MustCompile(`^[\w.-]+/[\w./-]+@v\d+$|@[0-9a-f]{40}$`).MatchString(st.Uses) {
-				t.Errorf("step %q: uses %q: pin a major version or a commit", st.Name, st.Uses)
+			if !regexp.MustCompile(`^[\w.-]+/[\w./-]+@[0-9a-f]{40}$`).MatchString(st.Uses) {
+				t.Errorf("step %q: uses %q: pin the action to a full commit SHA", st.Name, st.Uses)
 			}
 		default:
 			t.Errorf("step %q has neither run: nor uses:", st.Name)
@@ -182,7 +179,13 @@ func TestActionDefinition(t *testing.T) {
 
 	// The token goes to journeys through the environment only: never on a
 	// command line, never into with: of another action.
+	checkPinned(t, filepath.Join(root, "action.yml"))
+
+	tokenSteps := map[string]bool{}
 	for _, st := range a.Runs.Steps {
+		if strings.Contains(st.Env["GITHUB_TOKEN"], "inputs.token") {
+			tokenSteps[st.ID] = true
+		}
 		if strings.Contains(st.Run, "inputs.token") || strings.Contains(st.Run, "github.token") {
 			t.Errorf("step %q puts the token in its script", st.Name)
 		}
@@ -197,8 +200,10 @@ func TestActionDefinition(t *testing.T) {
 			}
 		}
 	}
-	if n := bytes.Count(raw, []byte("inputs.token")); n != 1 {
-		t.Errorf("inputs.token appears %d times in action.yml, want once (the run step's env)", n)
+	// Two steps get it: the install step, to look up the release, and the
+	// run step.
+	if n := bytes.Count(raw, []byte("inputs.token")); n != 2 || !tokenSteps["install"] || !tokenSteps["run"] {
+		t.Errorf("inputs.token appears %d times in action.yml (steps %v), want twice: the install and run steps' GITHUB_TOKEN", n, tokenSteps)
 	}
 
 	// The state cache: restored before the run, saved after it even when
@@ -239,6 +244,7 @@ func TestActionScriptsPassShellcheck(t *testing.T) {
 	if len(files) == 0 {
 		t.Fatal("no scripts in scripts/action")
 	}
+	files = append(files, filepath.Join(root, "scripts/release-build.sh"))
 	cmd := exec.Command(sc, append([]string{"-x"}, files...)...)
 	cmd.Dir = filepath.Join(root, "scripts/action")
 	if out, err := cmd.CombinedOutput(); err != nil {
@@ -576,100 +582,6 @@ func TestBadInputsStopBeforeBuilding(t *testing.T) {
 	}
 }
 
-// TestPrebuiltRelease: used at a release tag, the action takes the release's
-// binary when its checksum matches, and builds from source otherwise.
-func TestPrebuiltRelease(t *testing.T) {
-	if _, err := exec.LookPath("curl"); err != nil {
-		t.Skip("curl is not installed")
-	}
-	root := repoRoot(t)
-	stubDir := t.TempDir()
-	stub, err := os.ReadFile(writeStub(t, stubDir))
-	if err != nil {
-		t.Fatal(err)
-	}
-	osName := map[string]string{"darwin": "darwin", "windows": "windows"}[runtime.GOOS]
-	if osName == "" {
-		osName = "linux"
-	}
-	asset := "journeys-" + osName + "-" + map[bool]string{true: "arm64", false: "amd64"}[runtime.GOARCH == "arm64"]
-
-	tests := []struct {
-		name      string
-		ref       string
-		sum       string // the .sha256 asset; "" serves none
-		wantBuild bool
-		wantWarn  bool
-		wantHits  bool
-	}{
-		{"matching checksum", "v9.9.9", sha256Hex(string(stub)) + "  " + asset + "\n", false, false, true},
-		{"wrong checksum", "v9.9.9", strings.Repeat("0", 64) + "  " + asset + "\n", true, true, true},
-		{"no such asset", "v9.9.8", "", true, false, true},
-		{"a branch", "main", "", true, false, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			var hits atomic.Int64
-			web := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-				hits.Add(1)
-				base := "/journeys-dev/journeys/releases/download/v9.9.9/" + asset
-				switch {
-				case req.URL.Path == base:
-					w.Write(stub)
-				case req.URL.Path == base+".sha256" && tt.sum != "":
-					fmt.Fprint(w, tt.sum)
-				default:
-					http.NotFound(w, req)
-				}
-			}))
-			defer web.Close()
-
-			// The runner puts an action used as OWNER/REPO@REF in
-			// _actions/OWNER/REPO/REF.
-			actions := filepath.Join(t.TempDir(), "work", "_actions", "journeys-dev", "journeys")
-			if err := os.MkdirAll(actions, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			actionPath := filepath.Join(actions, tt.ref)
-			if err := os.Symlink(root, actionPath); err != nil {
-				t.Fatal(err)
-			}
-			r := newActionRun(t, actionPath, &fakeCache{dir: t.TempDir()})
-			r.github["server_url"] = web.URL
-			r.github["token"] = testToken
-			// A build, when it happens, is stood in for by the stub.
-			r.fake["build"] = map[string]string{"bin": filepath.Join(stubDir, "journeys")}
-			r.inputs = map[string]string{"config": "journeys.yml"}
-			writeConfig(t, r.workspace, "journeys.yml", "example-org/project-1")
-			r.env = map[string]string{"STUB_RECORD": t.TempDir(), "STUB_REPORT": "1"}
-
-			res := r.run()
-			logOnFailure(t, res)
-			if res.failed {
-				t.Fatal("the action failed")
-			}
-			built := slices.Contains(res.ran, "Build journeys")
-			if built != tt.wantBuild || slices.Contains(res.ran, "Set up Go") != tt.wantBuild {
-				t.Errorf("steps that ran: %v; want a build: %v", res.ran, tt.wantBuild)
-			}
-			if bin := res.steps["install"]["bin"]; (bin != "") == tt.wantBuild {
-				t.Errorf("install found bin %q", bin)
-			}
-			if got := strings.Contains(res.log, "::warning title=journeys::the prebuilt"); got != tt.wantWarn {
-				t.Errorf("checksum warning = %v, want %v", got, tt.wantWarn)
-			}
-			if (hits.Load() > 0) != tt.wantHits {
-				t.Errorf("%d requests for release assets; want some: %v", hits.Load(), tt.wantHits)
-			}
-			if res.outputs["status"] != "ok" {
-				t.Errorf("status = %q", res.outputs["status"])
-			}
-			checkNoToken(t, res, r.workspace, r.temp)
-		})
-	}
-}
-
 // community is the fake GitHub's data for the end-to-end runs: two small
 // repositories with every kind of activity.
 func community() *fakegithub.Data {
@@ -888,6 +800,7 @@ func TestExamples(t *testing.T) {
 		if !usesAction || !uploads {
 			t.Errorf("the workflow should use the action (%v) and upload the Parquet tables and report.html (%v)", usesAction, uploads)
 		}
+		checkPinned(t, p)
 
 		lint, err := exec.LookPath("actionlint")
 		if err != nil {

@@ -27,6 +27,10 @@ type Writer[T any] struct {
 	path     string
 	tmp      *os.File
 	layout   *layout
+	dict     []string          // the columns to dictionary-encode
+	metadata map[string]string // the footer's key-value metadata
+	// fw is started with the first rows: an empty table is written
+	// without dictionary pages (see Close).
 	fw       *pqarrow.FileWriter
 	builders []array.Builder // one per column
 	pending  int
@@ -71,24 +75,17 @@ func Create[T any](path string, opts ...Option) (*Writer[T], error) {
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", path, err)
 	}
-	var dict []string
-	for _, c := range l.columns {
-		if c.dict {
-			dict = append(dict, c.name)
-		}
-	}
-	fw, err := NewArrowWriter(tmp, l.schema, dict, fileMetadata(TableName(path), o.metadata))
-	if err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return nil, fmt.Errorf("create %s: %w", path, err)
-	}
 	w := &Writer[T]{
 		path:     path,
 		tmp:      tmp,
 		layout:   l,
-		fw:       fw,
+		metadata: fileMetadata(TableName(path), o.metadata),
 		builders: make([]array.Builder, len(l.columns)),
+	}
+	for _, c := range l.columns {
+		if c.dict {
+			w.dict = append(w.dict, c.name)
+		}
 	}
 	for i, c := range l.columns {
 		w.builders[i] = array.NewBuilder(memory.DefaultAllocator, c.field.Type)
@@ -154,6 +151,21 @@ func (w *Writer[T]) Write(rows ...T) error {
 	return nil
 }
 
+// start begins the Parquet file, once, dictionary-encoding the columns
+// dict.
+func (w *Writer[T]) start(dict []string) error {
+	if w.fw != nil {
+		return nil
+	}
+	fw, err := NewArrowWriter(w.tmp, w.layout.schema, dict, w.metadata)
+	if err != nil {
+		w.err = fmt.Errorf("create %s: %w", w.path, err)
+		return w.err
+	}
+	w.fw = fw
+	return nil
+}
+
 // Rows returns the number of rows written so far.
 func (w *Writer[T]) Rows() int64 { return w.rows }
 
@@ -164,6 +176,9 @@ func (w *Writer[T]) flush() error {
 	rec := w.newRecord()
 	defer rec.Release()
 	w.pending = 0
+	if err := w.start(w.dict); err != nil {
+		return err
+	}
 	if err := w.fw.Write(rec); err != nil {
 		w.err = fmt.Errorf("write %s: %w", w.path, err)
 		return w.err
@@ -183,15 +198,24 @@ func (w *Writer[T]) Close() error {
 		w.flush()
 	}
 	if w.err == nil && w.rows == 0 {
-		// An empty table still needs one (empty) row group for some readers.
-		rec := w.newRecord()
-		if err := w.fw.Write(rec); err != nil {
+		// An empty table still gets one (empty) row group, which some
+		// readers need, but no dictionary pages: an empty column chunk
+		// with one has a data page offset of 0, before its dictionary,
+		// which parquet-go refuses.
+		if err := w.start(nil); err == nil {
+			rec := w.newRecord()
+			if err := w.fw.Write(rec); err != nil {
+				w.err = fmt.Errorf("write %s: %w", w.path, err)
+			}
+			rec.Release()
+		}
+	}
+	if w.fw != nil {
+		if err := w.fw.Close(); err != nil && w.err == nil { // also closes tmp
 			w.err = fmt.Errorf("write %s: %w", w.path, err)
 		}
-		rec.Release()
-	}
-	if err := w.fw.Close(); err != nil && w.err == nil { // also closes tmp
-		w.err = fmt.Errorf("write %s: %w", w.path, err)
+	} else {
+		w.tmp.Close()
 	}
 	if w.err != nil {
 		os.Remove(w.tmp.Name())
@@ -211,7 +235,9 @@ func (w *Writer[T]) Abort() {
 	}
 	w.closed = true
 	w.release()
-	w.fw.Close()
+	if w.fw != nil {
+		w.fw.Close()
+	}
 	w.tmp.Close()
 	os.Remove(w.tmp.Name())
 }
@@ -277,12 +303,12 @@ func WriteFileAtomic(path string, data []byte) error {
 }
 
 // newRecord turns the buffered rows into a record and resets the builders.
-func (w *Writer[T]) newRecord() arrow.Record {
+func (w *Writer[T]) newRecord() arrow.RecordBatch {
 	cols := make([]arrow.Array, len(w.layout.columns))
 	for i := range cols {
 		cols[i] = w.builders[i].NewArray()
 	}
-	rec := array.NewRecord(w.layout.schema, cols, int64(w.pending))
+	rec := array.NewRecordBatch(w.layout.schema, cols, int64(w.pending))
 	for _, c := range cols {
 		c.Release()
 	}
