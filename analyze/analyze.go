@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math"
 	"path/filepath"
 	"runtime/debug"
 	"slices"
@@ -51,6 +50,10 @@ type Options struct {
 	Exclude []string
 	// ToolVersion is recorded in the Manifest.
 	ToolVersion string
+	// Sensitivity, when it lists variants (SensitivityGrid), re-judges
+	// everyone under each of them and writes sensitivity.parquet; when
+	// empty, Run writes none and removes an earlier one.
+	Sensitivity []Variant
 	// Logger receives progress; nil means slog.Default().
 	Logger *slog.Logger
 }
@@ -64,6 +67,9 @@ type Result struct {
 	Funnel       []FunnelRow
 	Identities   []Identity
 	Bots         []Bot
+	Cohorts      []CohortRow
+	Sensitivity  []SensitivityRow
+	Metrics      []MetricRow
 	Manifest     Manifest
 }
 
@@ -136,6 +142,9 @@ func Analyze(events []collect.Event, opts Options) (*Result, error) {
 		return nil, err
 	}
 	res.Funnel, res.Identities, res.Bots, res.Manifest = fin.funnel, fin.identities, fin.bots, fin.manifest
+	res.Cohorts = fin.cohorts
+	res.Sensitivity = fin.sensitivity
+	res.Metrics = fin.metrics
 	return res, nil
 }
 
@@ -183,6 +192,7 @@ func Run(ctx context.Context, dir string, opts Options) (*Manifest, error) {
 	meta := table.WithMetadata(map[string]string{
 		table.MetaAnalysisDate: opts.AsOf.UTC().Format(time.DateOnly),
 		table.MetaModelHash:    b.model.Hash(),
+		table.MetaModelVersion: ModelVersion,
 	})
 	months, err := newBuffered[ContributorMonth](filepath.Join(dir, ContributorMonthFile), meta)
 	if err != nil {
@@ -218,6 +228,9 @@ func Run(ctx context.Context, dir string, opts Options) (*Manifest, error) {
 		{"funnel", func() error { return table.WriteFile(filepath.Join(dir, FunnelFile), fin.funnel, meta) }},
 		{"identities", func() error { return table.WriteFile(filepath.Join(dir, IdentitiesFile), fin.identities, meta) }},
 		{"bots", func() error { return table.WriteFile(filepath.Join(dir, BotsFile), fin.bots, meta) }},
+		{"cohorts", func() error { return table.WriteFile(filepath.Join(dir, CohortsFile), fin.cohorts, meta) }},
+		{"metrics", func() error { return table.WriteFile(filepath.Join(dir, MetricsFile), fin.metrics, meta) }},
+		{"sensitivity", func() error { return writeSensitivity(dir, opts, fin.sensitivity, meta) }},
 	}
 	for _, w := range writes {
 		if err := w.write(); err != nil {
@@ -284,6 +297,10 @@ type finished struct {
 	identities []Identity
 	bots       []Bot
 	manifest   Manifest
+	cohorts    []CohortRow
+	// sensitivity is nil when no variant was asked for.
+	sensitivity []SensitivityRow
+	metrics     []MetricRow
 }
 
 // finish resolves identities, sets bots aside and sweeps every person, in
@@ -327,6 +344,12 @@ func (b *builder) finish(ctx context.Context, opts Options, out sink) (*finished
 		return cmp.Or(cmp.Compare(lx.lower, ly.lower), cmp.Compare(lx.display, ly.display))
 	})
 
+	// The item metrics need only the bots, and their memory is freed
+	// before the facts are regrouped.
+	metrics := newMetricsSweep(b.model, b.asOf, firstDay, len(b.communities))
+	metrics.items(&b.metrics, reasons)
+	b.metrics = metricsAcc{}
+
 	// Group the facts by person (a counting sort).
 	start := make([]int32, len(b.people)+1)
 	for p := range b.people {
@@ -345,6 +368,7 @@ func (b *builder) finish(ctx context.Context, opts Options, out sink) (*finished
 
 	sw := newSweeper(b.model, b.asOf, firstDay, b.nItems)
 	funnels := make([]funnelAcc, len(b.communities))
+	cohorts := newCohortAcc(b.asOf)
 	for n, p := range people {
 		if n%4096 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -358,21 +382,31 @@ func (b *builder) finish(ctx context.Context, opts Options, out sink) (*finished
 		if err != nil {
 			return nil, err
 		}
-		firstContact := int32(-1)
-		if pi.firstActionAt != math.MaxInt64 {
-			firstContact = dayOf(dateTime(pi.firstActionAt))
-		}
-		funnels[pi.community].add(j, firstContact)
+		funnels[pi.community].add(j)
+		cohorts.add(pi, pf)
+		metrics.person(pi, pf)
 	}
 
-	fin := &finished{}
+	fin := &finished{cohorts: cohorts.rows(rank, b.communities)}
+	if len(opts.Sensitivity) > 0 {
+		set := sweepSet{people: people, facts: facts, start: start, firstDay: firstDay}
+		rows, err := b.sensitivity(ctx, opts, set, order)
+		if err != nil {
+			return nil, err
+		}
+		fin.sensitivity = rows
+	}
 	for _, c := range order {
 		fin.funnel = append(fin.funnel, funnels[c].rows(b.communities[c])...)
 	}
+	fin.metrics = metrics.rows(order, b.communities)
 
 	var unresolvedIDs int64
 	for k, n := range b.identities {
 		row := Identity{Community: b.communities[k.community], Name: k.name, Email: k.email, Method: k.method, Commits: n}
+		if c := confidence(k.method); c > 0 {
+			row.Confidence = &confidenceNames[c]
+		}
 		if k.login >= 0 {
 			row.Login = &b.logins[k.login].display
 		} else {
@@ -414,6 +448,7 @@ func (b *builder) finish(ctx context.Context, opts Options, out sink) (*finished
 		AsOf:                 dateOf(b.asOf),
 		Model:                b.model,
 		ModelHash:            b.model.Hash(),
+		ModelVersion:         ModelVersion,
 		Communities:          communities,
 		EventsRead:           b.eventsRead,
 		Contributors:         int64(len(people)),

@@ -59,8 +59,8 @@ func TestBotsStayOutOfTheFunnel(t *testing.T) {
 		t.Fatalf("contributors = %+v, want only ana", res.Contributors)
 	}
 	for _, f := range res.Funnel {
-		if f.EverReached > 1 {
-			t.Errorf("funnel %s: %d people reached it, want at most 1 (ana)", f.Stage, f.EverReached)
+		if f.EverMet > 1 {
+			t.Errorf("funnel %s: %d people reached it, want at most 1 (ana)", f.Stage, f.EverMet)
 		}
 	}
 	if len(res.Bots) != 2 {

@@ -9,12 +9,12 @@ import (
 	"github.com/journeys-dev/journeys/collect"
 )
 
-// Fact kinds: what one event says about one person. An event can give
-// facts to two people (a merge: the merger's and the pull request author's).
 // kindRecognisedV1 is schema version 1's spelling of collect.KindRecognized,
 // still read so that events.parquet of an older run analyzes the same.
 const kindRecognisedV1 = "recognised"
 
+// Fact kinds: what one event says about one person. An event can give
+// facts to two people (a merge: the merger's and the pull request author's).
 const (
 	fStar uint8 = iota
 	fFork
@@ -79,6 +79,11 @@ type personInfo struct {
 	firstAt, lastAt  int64 // unix microseconds, any fact
 	firstActionAt    int64 // unix microseconds; math.MaxInt64: none
 	nFacts           int32
+	// weakest is the weakest confidence (see confidence) of the
+	// resolutions behind the person's commits, 0 for none; guessed counts
+	// the commits tied by name alone.
+	weakest int8
+	guessed int32
 }
 
 const factChunk = 1 << 16
@@ -135,6 +140,9 @@ type builder struct {
 
 	eventsRead int64
 	ignored    map[string]int64
+
+	// metrics gathers what metrics.parquet needs beyond the facts.
+	metrics metricsAcc
 }
 
 func newBuilder(opts Options, model Model, bots *botClassifier, ids *identityRules) *builder {
@@ -267,6 +275,16 @@ func (b *builder) addFact(community, login int32, kind uint8, others bool, item 
 	*last = append(*last, personFact{p, packFact(day, kind, others, item)})
 }
 
+// noteIdentity records that one of the person's commits was tied to them
+// by method.
+func (b *builder) noteIdentity(community, login int32, method string) {
+	pi := &b.people[b.person(community, login)]
+	pi.weakest = max(pi.weakest, confidence(method))
+	if method == MethodSameName {
+		pi.guessed++
+	}
+}
+
 // add takes one event into account.
 func (b *builder) add(ev *collect.Event) {
 	b.eventsRead++
@@ -339,6 +357,7 @@ func (b *builder) add(ev *collect.Event) {
 		}
 		b.identities[identityKey{c, name, email, actor, method}]++
 		b.addFact(c, actor, kind, false, noItem, day, at)
+		b.noteIdentity(c, actor, method)
 		return
 	}
 
@@ -354,6 +373,11 @@ func (b *builder) add(ev *collect.Event) {
 		if kind != fMerge || target < 0 {
 			b.ignored["no_actor"]++
 		}
+		if kind == fMerge || kind == fClose {
+			// A pull request closed or merged by an unknown account
+			// still counts for the acceptance ratio.
+			b.noteMetrics(c, kind, b.item(c, ev.Repo, ev.TargetNumber), -1, false, at, day)
+		}
 		return
 	}
 	actor := b.actor(ev)
@@ -365,6 +389,7 @@ func (b *builder) add(ev *collect.Event) {
 	// An unknown target author does not count as someone else.
 	others := target >= 0 && target != actor && item != noItem
 	b.addFact(c, actor, kind, others, item, day, at)
+	b.noteMetrics(c, kind, item, actor, others, at, day)
 }
 
 // actor interns the event's actor and notes GitHub's account type.
@@ -419,6 +444,7 @@ func (b *builder) resolvePending() (unresolved int64) {
 		}
 		b.logins[r.login].events++
 		b.addFact(pc.community, r.login, pc.kind, false, noItem, pc.day, pc.at)
+		b.noteIdentity(pc.community, r.login, r.method)
 	}
 	b.pending = nil
 	return unresolved

@@ -13,8 +13,6 @@ var testAsOf = time.Date(2024, 6, 30, 0, 0, 0, 0, time.UTC)
 // ago returns noon of the day n days before testAsOf.
 func ago(n int) time.Time { return testAsOf.AddDate(0, 0, -n).Add(12 * time.Hour) }
 
-func ptr[T any](v T) *T { return &v }
-
 type evOpt func(*collect.Event)
 
 // on sets the target: an issue or pull request number and its author

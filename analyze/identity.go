@@ -40,6 +40,36 @@ const (
 	MethodUnresolved = "unresolved"
 )
 
+// How sure a resolution is (identities.parquet's confidence, and a
+// contributor's identity_confidence: the weakest behind their commits).
+const (
+	// ConfidenceCertain: GitHub's own link, a noreply address, or what the
+	// community declared (its .mailmap, the configuration's aliases).
+	ConfidenceCertain = "certain"
+	// ConfidenceLikely: the same email is linked to one login on other
+	// commits.
+	ConfidenceLikely = "likely"
+	// ConfidenceGuess: only the author name matches a login's.
+	ConfidenceGuess = "guess"
+)
+
+// confidence ranks a resolution method: 1 certain, 2 likely, 3 guess; 0
+// for an unresolved author (no login, no confidence).
+func confidence(method string) int8 {
+	switch method {
+	case MethodGitHubLink, MethodNoreply, MethodMailmap, MethodAlias:
+		return 1
+	case MethodSameEmail:
+		return 2
+	case MethodSameName:
+		return 3
+	}
+	return 0
+}
+
+// confidenceNames are the names of confidence's ranks.
+var confidenceNames = [...]string{1: ConfidenceCertain, 2: ConfidenceLikely, 3: ConfidenceGuess}
+
 const (
 	noreplyDomain = "@users.noreply.github.com"
 	githubNoreply = "noreply@github.com"

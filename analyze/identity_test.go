@@ -97,6 +97,47 @@ func TestCommitAuthorsAreResolved(t *testing.T) {
 	}
 }
 
+// Every resolution says how sure it is, and every contributor how sure the
+// weakest tie behind their commits is, and how many commits rest on a name.
+func TestIdentityConfidence(t *testing.T) {
+	commit := func(actor, name, email string) collect.Event {
+		return ev(collect.KindCommit, actor, ago(5), author(name, email))
+	}
+	events := []collect.Event{
+		commit("ana", "Ana Lima", "ana@corp.example"),
+		commit("", "A. Lima", "ANA@corp.example"),        // likely: the same email
+		commit("", "ana  lima", "ana.lima@home.example"), // guess: the same name
+		commit("", "ana lima", "ana.lima@home.example"),
+		commit("bob", "Bob", "bob@example.org"),
+		commit("", "Dan", "dan@users.noreply.github.com"),
+		commit("", "Zed", "zed@nowhere.example"),
+		ev(collect.KindIssueComment, "eve", ago(3), on(1, "ana")),
+	}
+	res := analyze(t, events, Options{})
+	wantID := map[string]string{
+		"ana@corp.example": ConfidenceCertain, "ANA@corp.example": ConfidenceLikely,
+		"ana.lima@home.example": ConfidenceGuess, "bob@example.org": ConfidenceCertain,
+		"dan@users.noreply.github.com": ConfidenceCertain, "zed@nowhere.example": "<nil>",
+	}
+	for _, id := range res.Identities {
+		if w, ok := wantID[id.Email]; ok && str(id.Confidence) != w {
+			t.Errorf("%s (%s): confidence %s, want %s", id.Email, id.Method, str(id.Confidence), w)
+		}
+	}
+	type want struct {
+		confidence string
+		guessed    int64
+	}
+	for login, w := range map[string]want{
+		"ana": {ConfidenceGuess, 2}, "bob": {ConfidenceCertain, 0}, "dan": {ConfidenceCertain, 0}, "eve": {"<nil>", 0},
+	} {
+		c := mustContributor(t, res, login)
+		if str(c.IdentityConfidence) != w.confidence || c.CommitsGuessed != w.guessed {
+			t.Errorf("%s: identity confidence %s, %d guessed; want %s, %d", login, str(c.IdentityConfidence), c.CommitsGuessed, w.confidence, w.guessed)
+		}
+	}
+}
+
 func TestParseNoreply(t *testing.T) {
 	tests := []struct {
 		email string

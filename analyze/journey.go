@@ -45,6 +45,9 @@ type sweeper struct {
 	baseMonth   int32
 	engageCount []int32 // by item
 	triageCount []int32 // by item
+	// quiet sweeps build no rows and judge no month end, only the days
+	// something changes and the analysis date (the sensitivity analysis).
+	quiet bool
 }
 
 func newSweeper(m Model, asOf, firstDay int32, nItems uint32) *sweeper {
@@ -59,9 +62,14 @@ func newSweeper(m Model, asOf, firstDay int32, nItems uint32) *sweeper {
 }
 
 // windowKind says how a fact enters the sliding window.
-func windowKind(f uint64) int {
+func (s *sweeper) windowKind(f uint64) int {
 	switch factKind(f) {
-	case fOwnMerged, fCommit, fCoauthor:
+	case fCoauthor:
+		if s.m.IgnoreCoauthors {
+			return 0
+		}
+		return 1 // a contribution month
+	case fOwnMerged, fCommit:
 		return 1 // a contribution month
 	case fComment, fReview:
 		if factOthers(f) {
@@ -80,7 +88,7 @@ func windowKind(f uint64) int {
 }
 
 func (s *sweeper) enter(c *counts, f uint64) {
-	switch windowKind(f) {
+	switch s.windowKind(f) {
 	case 1:
 		i := monthOf(factDay(f)) - s.baseMonth
 		if s.monthCount[i] == 0 {
@@ -105,7 +113,7 @@ func (s *sweeper) enter(c *counts, f uint64) {
 }
 
 func (s *sweeper) leave(c *counts, f uint64) {
-	switch windowKind(f) {
+	switch s.windowKind(f) {
 	case 1:
 		i := monthOf(factDay(f)) - s.baseMonth
 		s.monthCount[i]--
@@ -132,31 +140,86 @@ func (s *sweeper) leave(c *counts, f uint64) {
 // stage judges the rules on counts, highest stage first.
 func (s *sweeper) stage(c *counts) int {
 	switch {
-	case c.othersMerged >= int64(s.m.LeadershipMerges) || c.triaged >= int64(s.m.LeadershipTriaged):
+	case s.leads(c):
 		return sLeadership
-	case c.engaged >= int64(s.m.NetworkedItems):
+	case s.networked(c):
 		return sNetworked
-	case c.months >= int64(s.m.SustainedMonths):
+	case s.sustained(c):
 		return sSustained
-	case participated(c):
+	case s.participated(c):
 		return sParticipation
-	case contacted(c):
+	case s.contacted(c):
 		return sFirstContact
-	case c.byKind[fStar]+c.byKind[fFork] > 0:
+	case c.byKind[fStar]+c.byKind[fFork] > 0, s.m.NarrowFirstContact && wideOnly(c) > 0:
+		// Narrow first contact: closing, labelling and the like alone are
+		// discovery (seen, but no first contact by that rule).
 		return sDiscovery
 	}
 	return -1
 }
 
-func participated(c *counts) bool {
-	return c.byKind[fOwnMerged]+c.byKind[fCommit]+c.byKind[fCoauthor]+c.byKind[fRecognized] > 0
+func (s *sweeper) leads(c *counts) bool {
+	return c.othersMerged >= int64(s.m.LeadershipMerges) || c.triaged >= int64(s.m.LeadershipTriaged)
 }
 
-func contacted(c *counts) bool {
+func (s *sweeper) networked(c *counts) bool { return c.engaged >= int64(s.m.NetworkedItems) }
+
+func (s *sweeper) sustained(c *counts) bool { return c.months >= int64(s.m.SustainedMonths) }
+
+// meets reports whether the ladder step st's own rule holds on counts c
+// (docs/analysis.md, "The funnel"). Unlike stage, it judges one rule: a
+// person can meet networked participation's rule without sustained
+// participation's.
+func (s *sweeper) meets(st int, c *counts) bool {
+	switch st {
+	case sDiscovery:
+		return true // the funnel's entry: anyone with a record at all
+	case sFirstContact:
+		// An action, or a listing: a contribution the community recorded,
+		// often made off GitHub.
+		return s.contacted(c) || c.byKind[fRecognized] > 0
+	case sParticipation:
+		return s.participated(c)
+	case sSustained:
+		return s.sustained(c)
+	case sNetworked:
+		return s.networked(c)
+	case sLeadership:
+		return s.leads(c)
+	}
+	return false
+}
+
+func (s *sweeper) participated(c *counts) bool {
+	n := c.byKind[fOwnMerged] + c.byKind[fCommit] + c.byKind[fRecognized]
+	if !s.m.IgnoreCoauthors {
+		n += c.byKind[fCoauthor]
+	}
+	return n > 0
+}
+
+func (s *sweeper) contacted(c *counts) bool {
 	for k := range numFactKinds {
-		if isAction(k) && c.byKind[k] > 0 {
+		if isAction(k) && c.byKind[k] > 0 && (!s.m.NarrowFirstContact || isContact(k)) {
 			return true
 		}
+	}
+	return false
+}
+
+// wideOnly counts the actions that are first contact only when it is wide:
+// merging, closing, labelling, reopening and assigning.
+func wideOnly(c *counts) int64 {
+	return c.byKind[fMerge] + c.byKind[fClose] + c.byKind[fLabel] + c.byKind[fReopen] + c.byKind[fAssign]
+}
+
+// isContact reports whether a fact kind is first contact when the model's
+// first contact is narrow (wide_first_contact: false): one's own issue or
+// pull request, comment, review or (co-)authored commit.
+func isContact(k uint8) bool {
+	switch k {
+	case fIssueOpened, fPROpened, fComment, fReview, fCommit, fCoauthor:
+		return true
 	}
 	return false
 }
@@ -184,14 +247,21 @@ type journey struct {
 	maxEver int
 	// reached[s]: the first day a stage at least s held; -1: never.
 	reached [numStages]int32
+	// ladder[s]: the first day the person met step s's own rule, on or
+	// after ladder[s-1]; -1: never (and so for every step above).
+	ladder [numStages]int32
+	// state is the activity state at the analysis date (index into
+	// stateNames); -1: no action.
+	state int
 }
 
 // sweep judges one person (facts sorted) and emits their rows.
 func (s *sweeper) sweep(p *personInfo, community, login string, facts []uint64, out *sink) (journey, error) {
 	j := journey{current: -1, maxEver: -1}
 	for i := range j.reached {
-		j.reached[i] = -1
+		j.reached[i], j.ladder[i] = -1, -1
 	}
+	climbed := 0 // the ladder steps met so far
 	var c counts
 	w := int32(s.m.WindowDays)
 	firstAction := int32(math.MaxInt32)
@@ -200,6 +270,9 @@ func (s *sweeper) sweep(p *personInfo, community, login string, facts []uint64, 
 	}
 	lastAction := int32(-1)
 	snap := min(monthEnd(monthOf(factDay(facts[0]))), s.asOf)
+	if s.quiet {
+		snap = s.asOf
+	}
 	cur, lastSnapStage := -1, -1
 	n := len(facts)
 	i, r := 0, 0
@@ -208,7 +281,7 @@ func (s *sweeper) sweep(p *personInfo, community, login string, facts []uint64, 
 		if i < n {
 			d = min(d, factDay(facts[i]))
 		}
-		for r < i && windowKind(facts[r]) == 0 {
+		for r < i && s.windowKind(facts[r]) == 0 {
 			r++
 		}
 		if r < i {
@@ -217,7 +290,7 @@ func (s *sweeper) sweep(p *personInfo, community, login string, facts []uint64, 
 		// Facts older than the window leave it, then the day's facts enter.
 		for r < i {
 			f := facts[r]
-			if windowKind(f) != 0 {
+			if s.windowKind(f) != 0 {
 				if factDay(f)+w >= d {
 					break
 				}
@@ -234,6 +307,10 @@ func (s *sweeper) sweep(p *personInfo, community, login string, facts []uint64, 
 			s.enter(&c, f)
 			i++
 		}
+		for climbed < numStages && s.meets(climbed, &c) {
+			j.ladder[climbed] = d
+			climbed++
+		}
 		st := s.stage(&c)
 		if st != cur {
 			cur = st
@@ -243,7 +320,7 @@ func (s *sweeper) sweep(p *personInfo, community, login string, facts []uint64, 
 			j.maxEver = max(j.maxEver, st)
 		}
 		if d == snap {
-			if st >= 0 {
+			if st >= 0 && !s.quiet {
 				row := ContributorMonth{Community: community, Login: login, Month: dateOf(d), Stage: Stages[st]}
 				if x := s.state(d, firstAction, lastAction); x >= 0 {
 					row.State = &stateNames[x]
@@ -271,12 +348,13 @@ func (s *sweeper) sweep(p *personInfo, community, login string, facts []uint64, 
 	// Reset the scratch counters still held by facts in the window.
 	final := c
 	for ; r < n; r++ {
-		if windowKind(facts[r]) != 0 {
+		if s.windowKind(facts[r]) != 0 {
 			s.leave(&c, facts[r])
 		}
 	}
 	j.current = cur
-	if cur < 0 {
+	j.state = s.state(s.asOf, firstAction, lastAction)
+	if cur < 0 || s.quiet {
 		return j, nil
 	}
 	c = final
@@ -302,6 +380,10 @@ func (s *sweeper) sweep(p *personInfo, community, login string, facts []uint64, 
 		OthersItemsEngaged12: c.engaged,
 		OthersPRsMerged12:    c.othersMerged,
 		OthersItemsTriaged12: c.triaged,
+		CommitsGuessed:       int64(p.guessed),
+	}
+	if p.weakest > 0 {
+		row.IdentityConfidence = &confidenceNames[p.weakest]
 	}
 	if x := s.state(s.asOf, firstAction, lastAction); x >= 0 {
 		row.State = &stateNames[x]
@@ -347,7 +429,7 @@ func reason(st int, c *counts, m Model) string {
 		if n := c.byKind[fCommit]; n > 0 {
 			parts = append(parts, "authored "+plural(n, "default-branch commit", "default-branch commits"))
 		}
-		if n := c.byKind[fCoauthor]; n > 0 {
+		if n := c.byKind[fCoauthor]; n > 0 && !m.IgnoreCoauthors {
 			parts = append(parts, "co-authored "+plural(n, "default-branch commit", "default-branch commits"))
 		}
 		if c.byKind[fRecognized] > 0 {
@@ -366,8 +448,12 @@ func reason(st int, c *counts, m Model) string {
 		if n := c.byKind[fReview]; n > 0 {
 			parts = append(parts, "reviewed "+plural(n, "time", "times"))
 		}
+		if n := c.byKind[fCoauthor]; n > 0 && len(parts) == 0 {
+			// Only with count_coauthors: false, else it is participation.
+			parts = append(parts, "co-authored "+plural(n, "default-branch commit", "default-branch commits"))
+		}
 		if len(parts) == 0 {
-			n := c.byKind[fMerge] + c.byKind[fClose] + c.byKind[fLabel] + c.byKind[fReopen] + c.byKind[fAssign]
+			n := wideOnly(c)
 			parts = append(parts, "merged, closed, reopened, labelled or assigned "+plural(n, "time", "times"))
 		}
 	case sDiscovery:
@@ -376,6 +462,11 @@ func reason(st int, c *counts, m Model) string {
 		}
 		if n := c.byKind[fFork]; n > 0 {
 			parts = append(parts, "forked "+plural(n, "repository", "repositories"))
+		}
+		if n := wideOnly(c); n > 0 {
+			// Only with wide_first_contact: false, else it is first contact.
+			parts = append(parts, "merged, closed, reopened, labelled or assigned "+plural(n, "time", "times")+" (not first contact: wide_first_contact is false)")
+			return joinList(parts)
 		}
 		return strings.Join(parts, " and ") + ", and nothing else"
 	}
@@ -390,17 +481,22 @@ func joinList(parts []string) string {
 	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
 }
 
-// funnelAcc accumulates one community's funnel.
+// funnelAcc accumulates one community's funnel: the ladder of steps, each
+// met by its own rule after the step before (journey.ladder).
 type funnelAcc struct {
-	ever, current [numStages]int64
-	days          [numStages][]float64
+	met, current [numStages]int64
+	// days[s]: days from the first-contact step to step s, per person.
+	days [numStages][]float64
 }
 
-func (f *funnelAcc) add(j journey, firstContact int32) {
-	for st := 0; st <= j.maxEver; st++ {
-		f.ever[st]++
-		if firstContact >= 0 && j.reached[st] >= firstContact {
-			f.days[st] = append(f.days[st], float64(j.reached[st]-firstContact))
+func (f *funnelAcc) add(j journey) {
+	for st := range numStages {
+		if j.ladder[st] < 0 {
+			break
+		}
+		f.met[st]++
+		if st > sFirstContact {
+			f.days[st] = append(f.days[st], float64(j.ladder[st]-j.ladder[sFirstContact]))
 		}
 	}
 	if j.current >= 0 {
@@ -413,12 +509,21 @@ func (f *funnelAcc) rows(community string) []FunnelRow {
 	for st := range numStages {
 		out[st] = FunnelRow{
 			Community: community, Stage: Stages[st], Order: int64(st),
-			EverReached: f.ever[st], CurrentCount: f.current[st],
+			EverMet: f.met[st], CurrentCount: f.current[st],
 			MedianDaysFromFirstContact: median(f.days[st]),
+			MedianDaysN:                int64(len(f.days[st])),
+		}
+		if st > 0 && f.met[st-1] > 0 {
+			out[st].ConversionFromPrevious = ptr(float64(f.met[st]) / float64(f.met[st-1]))
+		}
+		if st > sFirstContact && f.met[sFirstContact] > 0 {
+			out[st].ConversionFromFirstContact = ptr(float64(f.met[st]) / float64(f.met[sFirstContact]))
 		}
 	}
 	return out
 }
+
+func ptr[T any](v T) *T { return &v }
 
 func median(v []float64) *float64 {
 	if len(v) == 0 {

@@ -165,6 +165,9 @@ func TestDeterministic(t *testing.T) {
 	}
 }
 
+// The funnel is a ladder: a step counts the people who met its own rule on
+// some day, after they met the step before; "this stage or a higher one"
+// is the classification of contributors.parquet, not the funnel.
 func TestFunnel(t *testing.T) {
 	events := []collect.Event{
 		ev(collect.KindStar, "sam", ago(30)),
@@ -177,37 +180,62 @@ func TestFunnel(t *testing.T) {
 		// cid: first contact 90 days back, participation 30 days back.
 		ev(collect.KindIssueComment, "cid", ago(90), on(1, "ana")),
 		ev(collect.KindRecognized, "cid", ago(30)),
-		// maint merged others' pull requests: leadership from its first merge.
+		// maint merged others' pull requests (leadership's rule) but never
+		// participated: at leadership now, yet on the ladder only as far
+		// as first contact.
 		ev(collect.KindPRMerged, "maint", ago(40), on(3, "ana")),
+		// eve commented on three items of others (networked's rule) and
+		// committed once: she never met sustained participation's rule,
+		// so she stops at participation on the ladder.
+		ev(collect.KindCommit, "eve", ago(60)),
+		ev(collect.KindIssueComment, "eve", ago(50), on(1, "ana")),
+		ev(collect.KindIssueComment, "eve", ago(49), on(2, "ana")),
+		ev(collect.KindIssueComment, "eve", ago(48), on(3, "ana")),
+		// dan committed in three months (sustained 70 days after his first
+		// contact), then commented on three items of others (networked).
+		ev(collect.KindCommit, "dan", ago(140)),
+		ev(collect.KindCommit, "dan", ago(100)),
+		ev(collect.KindCommit, "dan", ago(70)),
+		ev(collect.KindReview, "dan", ago(30), on(1, "ana")),
+		ev(collect.KindReview, "dan", ago(29), on(2, "ana")),
+		ev(collect.KindReview, "dan", ago(28), on(3, "ana")),
 	}
 	res := analyze(t, events, Options{})
-	if c := mustContributor(t, res, "ana"); c.Stage != StageParticipation {
-		t.Fatalf("ana at %s", c.Stage)
+	if c := mustContributor(t, res, "eve"); c.Stage != StageNetworkedParticipation {
+		t.Fatalf("eve at %s, want networked participation (the classification)", c.Stage)
 	}
 	type row struct {
-		ever, current int64
-		median        string
+		met, current, n int64
+		median, prev    string
+	}
+	f := func(p *float64) string {
+		if p == nil {
+			return "null"
+		}
+		return fmt.Sprintf("%.3g", *p)
 	}
 	got := map[string]row{}
-	for _, f := range res.Funnel {
-		m := "null"
-		if f.MedianDaysFromFirstContact != nil {
-			m = fmt.Sprintf("%g", *f.MedianDaysFromFirstContact)
-		}
-		got[f.Stage] = row{f.EverReached, f.CurrentCount, m}
+	for _, r := range res.Funnel {
+		got[r.Stage] = row{r.EverMet, r.CurrentCount, r.MedianDaysN, f(r.MedianDaysFromFirstContact), f(r.ConversionFromPrevious)}
 	}
 	want := map[string]row{
-		// Reaching discovery: sam (no contact), ana, cid and maint on
-		// their first contact (0 days), bob before his (not counted).
-		StageDiscovery:              {5, 1, "0"},
-		StageFirstContact:           {4, 0, "0"},
-		StageParticipation:          {4, 3, "30"}, // ana 60, cid 60, bob 0, maint 0
-		StageSustainedParticipation: {1, 0, "0"},
-		StageNetworkedParticipation: {1, 0, "0"},
-		StageLeadership:             {1, 1, "0"},
+		StageDiscovery:              {7, 1, 0, "null", "null"},
+		StageFirstContact:           {6, 0, 0, "null", "0.857"},
+		StageParticipation:          {5, 3, 5, "0", "0.833"}, // ana 60, cid 60, bob 0, eve 0, dan 0
+		StageSustainedParticipation: {1, 0, 1, "70", "0.2"},  // dan
+		StageNetworkedParticipation: {1, 2, 1, "112", "1"},   // dan; eve and dan at it now
+		StageLeadership:             {0, 1, 0, "null", "0"},  // maint at it now, never on the ladder
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("funnel:\n got %+v\nwant %+v", got, want)
+	}
+	for i := 1; i < len(res.Funnel); i++ {
+		if res.Funnel[i].EverMet > res.Funnel[i-1].EverMet {
+			t.Errorf("%s met by %d, more than %s (%d)", res.Funnel[i].Stage, res.Funnel[i].EverMet, res.Funnel[i-1].Stage, res.Funnel[i-1].EverMet)
+		}
+	}
+	if c := res.Funnel[3].ConversionFromFirstContact; c == nil || *c != 1.0/6 {
+		t.Errorf("sustained participation from first contact = %v, want 1/6", c)
 	}
 	if len(res.Funnel) != len(Stages) || res.Funnel[0].Order != 0 || res.Funnel[5].Order != 5 {
 		t.Errorf("funnel rows = %+v", res.Funnel)

@@ -11,14 +11,34 @@ import (
 // says how the analysis was run.
 const ManifestFile = "analysis.json"
 
+// ModelVersion is the version of the journey model's rules: what each stage
+// and activity state means and what each threshold of Model counts
+// (docs/analysis.md). It is written into analysis.json ("model_version") and
+// into every analysis table's footer (journeys.model_version). Model.Hash
+// tells the threshold values apart; ModelVersion tells the rules apart.
+//
+// It is raised whenever a stage rule, an activity state's rule or the
+// meaning of a threshold changes (a fix that changes what a rule counts
+// included), so that two analyses with the same version and model hash
+// judge the same events alike. A new default value does not raise it (the
+// model hash differs), nor does a new table or column; changes to identity
+// resolution or the bot list are told by tool_version.
+//
+//   - 1: the first versioned model: six stages, each the highest whose rule
+//     holds at the date judged, and four activity states, as docs/analysis.md
+//     describes them.
+const ModelVersion = "1"
+
 // A Manifest is the content of DIR/analysis.json.
 type Manifest struct {
 	ToolVersion string    `json:"tool_version"`
 	AsOf        time.Time `json:"as_of"`
 	Model       Model     `json:"model"`
 	// ModelHash is Model.Hash(), also in every analysis table's metadata.
-	ModelHash   string   `json:"model_hash"`
-	Communities []string `json:"communities"`
+	ModelHash string `json:"model_hash"`
+	// ModelVersion is ModelVersion, also in every analysis table's metadata.
+	ModelVersion string   `json:"model_version"`
+	Communities  []string `json:"communities"`
 	// EventsRead counts the rows of events.parquet the analysis read.
 	EventsRead int64 `json:"events_read"`
 	// Contributors counts journeys: (community, login) pairs that are not bots.
@@ -56,15 +76,70 @@ type Model struct {
 	NewDays     int `json:"new_days"`
 	ActiveDays  int `json:"active_days"`
 	DormantDays int `json:"dormant_days"`
+
+	// The two switches of docs/analysis.md ("Two switches"). Their zero
+	// value is the default rule (count_coauthors: true, wide_first_contact:
+	// true); in JSON, and so in Hash, each appears only when set, as the
+	// config writes it: "count_coauthors": false, "wide_first_contact": false.
+	//
+	// IgnoreCoauthors (count_coauthors: false): a co-authorship
+	// (commit_coauthor) gives no participation and no contribution month;
+	// it is still an action.
+	IgnoreCoauthors bool `json:"-"`
+	// NarrowFirstContact (wide_first_contact: false): first contact needs
+	// an issue or pull request opened, a comment, a review or a
+	// (co-)authored commit; closing, reopening, labelling, assigning and
+	// merging alone are not first contact.
+	NarrowFirstContact bool `json:"-"`
 }
 
 // Hash identifies the thresholds: "sha256:" and the hex digest of their
 // JSON encoding (the fields of analysis.json's "model", in order). Two
 // analyses with the same hash used the same model.
 func (m Model) Hash() string {
-	b, _ := json.Marshal(m) // a struct of ints always encodes
+	b, _ := json.Marshal(m) // ints and two booleans always encode
 	sum := sha256.Sum256(b)
 	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// MarshalJSON writes the thresholds, then each switch field that is set, as
+// the configuration spells it ("count_coauthors": false): a model with
+// neither set encodes (and hashes) as it did before the switches existed.
+func (m Model) MarshalJSON() ([]byte, error) {
+	type plain Model // without these methods
+	b, err := json.Marshal(plain(m))
+	if err != nil {
+		return nil, err
+	}
+	var extra []byte
+	if m.IgnoreCoauthors {
+		extra = append(extra, `,"count_coauthors":false`...)
+	}
+	if m.NarrowFirstContact {
+		extra = append(extra, `,"wide_first_contact":false`...)
+	}
+	if len(extra) == 0 {
+		return b, nil
+	}
+	return append(append(b[:len(b)-1:len(b)-1], extra...), '}'), nil
+}
+
+// UnmarshalJSON reads what MarshalJSON writes; a switch absent (as in an
+// analysis.json written before the switches) is at its default, true.
+func (m *Model) UnmarshalJSON(b []byte) error {
+	type plain Model
+	var aux struct {
+		plain
+		CountCoauthors   *bool `json:"count_coauthors"`
+		WideFirstContact *bool `json:"wide_first_contact"`
+	}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	*m = Model(aux.plain)
+	m.IgnoreCoauthors = aux.CountCoauthors != nil && !*aux.CountCoauthors
+	m.NarrowFirstContact = aux.WideFirstContact != nil && !*aux.WideFirstContact
+	return nil
 }
 
 // DefaultModel returns the default thresholds.

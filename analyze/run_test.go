@@ -104,7 +104,10 @@ func TestWriteSynthetic(t *testing.T) {
 
 // BenchmarkRun measures the whole step on Kubernetes-sized data: read
 // events.parquet, infer the journeys, write every table.
-func BenchmarkRun(b *testing.B) {
+func BenchmarkRun(b *testing.B) { benchmarkRun(b, nil) }
+
+// benchmarkRun measures Run with the options setup sets (nil: the defaults).
+func benchmarkRun(b *testing.B, setup func(*Options)) {
 	dir := *syntheticDir
 	if dir == "" {
 		dir = b.TempDir()
@@ -123,6 +126,9 @@ func BenchmarkRun(b *testing.B) {
 		b.Fatal(err)
 	}
 	opts := Options{AsOf: syntheticAsOf}
+	if setup != nil {
+		setup(&opts)
+	}
 	var m *Manifest
 	var err error
 	b.ResetTimer()

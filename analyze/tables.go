@@ -61,6 +61,12 @@ type Contributor struct {
 	OthersItemsEngaged12 int64 `parquet:"others_items_engaged_12m"`
 	OthersPRsMerged12    int64 `parquet:"others_prs_merged_12m"`
 	OthersItemsTriaged12 int64 `parquet:"others_items_triaged_12m"`
+	// IdentityConfidence is the weakest confidence of the resolutions
+	// that tie commits (own or co-authored) to this person: certain,
+	// likely or guess; nil when no commit is theirs.
+	IdentityConfidence *string `parquet:"identity_confidence,dict"`
+	// CommitsGuessed counts their commits tied by author name alone.
+	CommitsGuessed int64 `parquet:"commits_guessed"`
 }
 
 // A ContributorMonth is one row of contributor_months.parquet: the stage and
@@ -89,12 +95,27 @@ type FunnelRow struct {
 	Community string `parquet:"community,dict"`
 	Stage     string `parquet:"stage,dict"`
 	// Order is the stage's position, 0 for discovery.
-	Order        int64 `parquet:"stage_order"`
-	EverReached  int64 `parquet:"ever_reached"`
+	Order int64 `parquet:"stage_order"`
+	// EverMet counts the people who climbed the ladder to this step: met
+	// its own rule on some day, on or after the day they met the step
+	// before (docs/analysis.md, "The funnel"). Each step's EverMet is at
+	// most the previous step's.
+	EverMet int64 `parquet:"ever_met"`
+	// CurrentCount counts the people at this stage on the analysis date
+	// (the highest stage whose rule holds, as in contributors.parquet).
 	CurrentCount int64 `parquet:"current"`
-	// MedianDaysFromFirstContact is nil when nobody who reached the stage
-	// had a first contact before reaching it.
+	// ConversionFromPrevious is EverMet over the previous step's EverMet;
+	// nil for discovery or when the previous step is empty.
+	ConversionFromPrevious *float64 `parquet:"conversion_from_previous"`
+	// ConversionFromFirstContact is EverMet over first contact's EverMet,
+	// for the steps above first contact (star-only people, who dominate
+	// discovery, left out of the denominator).
+	ConversionFromFirstContact *float64 `parquet:"conversion_from_first_contact"`
+	// MedianDaysFromFirstContact is the median of the days from meeting
+	// first contact to meeting this step, over the MedianDaysN people who
+	// met it; nil for discovery and first contact, and when nobody met it.
 	MedianDaysFromFirstContact *float64 `parquet:"median_days_from_first_contact"`
+	MedianDaysN                int64    `parquet:"median_days_n"`
 }
 
 // An Identity is one row of identities.parquet: a commit author (or
@@ -106,8 +127,11 @@ type Identity struct {
 	Login     *string `parquet:"login"`
 	// Method is github_link, alias, noreply, same_email, mailmap,
 	// same_name or unresolved.
-	Method  string `parquet:"method,dict"`
-	Commits int64  `parquet:"commits"`
+	Method string `parquet:"method,dict"`
+	// Confidence is certain, likely or guess (see the Confidence
+	// constants); nil for an unresolved author.
+	Confidence *string `parquet:"confidence,dict"`
+	Commits    int64   `parquet:"commits"`
 }
 
 // A Bot is one row of bots.parquet: an account set aside as a bot, and why.
@@ -118,4 +142,72 @@ type Bot struct {
 	// Events counts the events (up to the analysis date) the account did,
 	// or authored as a resolved commit author, in all communities.
 	Events int64 `parquet:"events"`
+}
+
+// A CohortRow is one row of cohorts.parquet: of the people of a community
+// whose first contact (first action) was in calendar month CohortMonth, how
+// many acted again in month CohortMonth + K (docs/analysis.md, "Cohort
+// survival").
+type CohortRow struct {
+	Community string `parquet:"community,dict"`
+	// CohortMonth is the first day of the cohort's month.
+	CohortMonth time.Time `parquet:"cohort_month,date"`
+	// K is the number of months after the cohort month, 1 to CohortMonths.
+	K          int64 `parquet:"k"`
+	CohortSize int64 `parquet:"cohort_size"`
+	// StillActing counts the people of the cohort with an action in month
+	// CohortMonth + K, and Share is StillActing / CohortSize; both are nil
+	// (censored) when that month is not over at the analysis date.
+	StillActing *int64   `parquet:"still_acting"`
+	Share       *float64 `parquet:"share"`
+}
+
+// A SensitivityRow is one row of sensitivity.parquet: under one variant of
+// the model (the baseline, or one threshold or switch changed), how many
+// people of a community are at a stage and how many reached its step
+// (docs/analysis.md, "Sensitivity analysis").
+type SensitivityRow struct {
+	Community string `parquet:"community,dict"`
+	// Variant is "baseline" or PARAMETER=VALUE, e.g. "networked_items=5".
+	Variant string `parquet:"variant,dict"`
+	// Parameter and Value are the config key changed and its value in the
+	// variant ("5", "false"); nil for the baseline.
+	Parameter *string `parquet:"parameter,dict"`
+	Value     *string `parquet:"value,dict"`
+	// Baseline is true for the analysis's own model.
+	Baseline bool   `parquet:"baseline"`
+	Stage    string `parquet:"stage,dict"`
+	// Order is the stage's position, 0 for discovery.
+	Order int64 `parquet:"stage_order"`
+	// AtStage counts the people at this stage on the analysis date, as
+	// funnel.parquet's current does.
+	AtStage int64 `parquet:"at_stage"`
+	// EverReached counts the people who reached this step of the funnel's
+	// ladder, as funnel.parquet's ever_met does.
+	EverReached int64 `parquet:"ever_reached"`
+	// StateNew ... StateChurned split AtStage by activity state on the
+	// analysis date (the rest have no action); summed over the stages they
+	// count the people in each state.
+	StateNew     int64 `parquet:"state_new"`
+	StateActive  int64 `parquet:"state_active"`
+	StateDormant int64 `parquet:"state_dormant"`
+	StateChurned int64 `parquet:"state_churned"`
+}
+
+// A MetricRow is one row of metrics.parquet: one CHAOSS metric of one
+// community in one calendar month (docs/analysis.md, "Metrics table").
+type MetricRow struct {
+	Community string `parquet:"community,dict"`
+	// Period is the first day of the month.
+	Period time.Time `parquet:"period,date"`
+	// Metric is one of Metrics.
+	Metric string `parquet:"metric,dict"`
+	// Value is nil where the metric is undefined (a median of nothing, a
+	// ratio over no pull requests).
+	Value *float64 `parquet:"value"`
+	// Count is the n behind Value: the items, pull requests or people it
+	// is computed over; for a count, the count itself.
+	Count *int64 `parquet:"count"`
+	// DefinitionURL is the metric's CHAOSS page.
+	DefinitionURL string `parquet:"definition_url,dict"`
 }

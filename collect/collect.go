@@ -92,6 +92,10 @@ type Options struct {
 // ErrBadCredentials: GitHub answered 401. Nothing is written.
 var ErrBadCredentials = ghapi.ErrBadCredentials
 
+// An UnreachableError: the API's host could not be reached at all; the run
+// stops, as no repository would fare better.
+type UnreachableError = ghapi.UnreachableError
+
 // ErrSomeReposFailed: some repositories could not be collected (404,
 // private, repeated faults); the others were collected and written.
 var ErrSomeReposFailed = errors.New("some repositories could not be collected")
@@ -181,7 +185,7 @@ func Run(ctx context.Context, communities []Community, opts Options) (*Manifest,
 		})
 	}
 	err = g.Wait()
-	prog.stop()
+	prog.stop(ctx.Err() != nil)
 	if err != nil {
 		return nil, err
 	}
@@ -262,6 +266,7 @@ func collectRepo(ctx context.Context, client *ghapi.Client, store *stateStore, r
 	res := &repoResult{state: st, requests: rc.requests.Load(), incomplete: rc.incomplete}
 	var qe *QuotaError
 	var pe *fs.PathError
+	var ue *UnreachableError
 	switch {
 	case err == nil:
 		if cerr != nil {
@@ -272,7 +277,7 @@ func collectRepo(ctx context.Context, client *ghapi.Client, store *stateStore, r
 		}
 		prog.done(repo, "")
 		return res, nil
-	case errors.Is(err, ErrBadCredentials), errors.As(err, &qe), ctx.Err() != nil:
+	case errors.Is(err, ErrBadCredentials), errors.As(err, &qe), errors.As(err, &ue), ctx.Err() != nil:
 		// The journal keeps what was fetched: the next run resumes there.
 		return res, err
 	case errors.As(err, &pe):
@@ -280,8 +285,8 @@ func collectRepo(ctx context.Context, client *ghapi.Client, store *stateStore, r
 		// folder): no other repository would fare better.
 		return res, err
 	default:
-		res.failure = err.Error()
-		log.Error("repository failed; going on with the others", "repo", repo, "error", err)
+		res.failure = failureReason(err)
+		log.Error("repository failed; going on with the others", "repo", repo, "error", res.failure)
 		prog.done(repo, "failed")
 		// Keep what was fetched for the next run.
 		if serr := store.save(repo, st); serr != nil {
@@ -289,6 +294,17 @@ func collectRepo(ctx context.Context, client *ghapi.Client, store *stateStore, r
 		}
 		return res, nil
 	}
+}
+
+// failureReason is what repos.parquet, collection.json and the report say
+// of a repository that failed: the error and, for a 404, what to check.
+func failureReason(err error) string {
+	msg := err.Error()
+	var se *ghapi.StatusError
+	if errors.As(err, &se) && se.Code == http.StatusNotFound {
+		msg += " (check the spelling of owner/name; a private repository needs a token that can read it; a renamed or transferred repository is followed automatically)"
+	}
+	return msg
 }
 
 func checkCommunities(cs []Community) error {

@@ -68,7 +68,8 @@ func dryRun(ctx context.Context, c *ghapi.Client, communities []Community, opts 
 						return nil, err
 					}
 					var qe *QuotaError
-					if errors.As(err, &qe) {
+					var ue *UnreachableError
+					if errors.As(err, &qe) || errors.As(err, &ue) {
 						return nil, err
 					}
 					st.Status, st.Error = "failed", err.Error()

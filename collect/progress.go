@@ -253,11 +253,22 @@ func (p *progress) done(repo, status string) {
 
 // stop ends the display: the live one is drawn a last time and log lines go
 // straight to their writer again; the plain one prints a last line.
-func (p *progress) stop() {
+func (p *progress) stop(interrupted bool) {
 	p.once.Do(func() {
 		close(p.quit)
 		p.wg.Wait()
 		if p.live != nil {
+			if interrupted {
+				// Ctrl-C: take the display away, and the "^C" the terminal
+				// echoed into it, so that the message that follows starts
+				// on a clean line.
+				p.bar.Abort(true)
+				p.info.Abort(true)
+				p.live.Wait()
+				fmt.Fprint(p.w, "\r\x1b[K")
+				p.restore()
+				return
+			}
 			if !p.bar.Completed() {
 				p.bar.Abort(false)
 			}

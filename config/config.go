@@ -9,8 +9,13 @@
 //	    exclude: [bigscience-workshop/old-*] # owner/name or glob, for org: entries
 //	    include_forks: false                  # default false
 //	    include_archived: false               # default false
-//	model:             # optional: the journey model's thresholds
+//	model:             # optional: the journey model's thresholds and switches
 //	  sustained_months: 3
+//	  count_coauthors: true    # co-authorships count as contributions
+//	  wide_first_contact: true # any action (triage too) is first contact
+//	sensitivity:       # optional: re-run the model with each threshold moved
+//	  networked_items: [2, 5, 8] # instead of the default grid's values
+//	  window_days: []            # left out
 //	bots:              # optional: accounts to add to, or rescue from, the bot list
 //	  include: [some-ci-account, "*-automation"]
 //	  exclude: [a-human-with-bot-in-name]
@@ -53,6 +58,9 @@ type Config struct {
 	Bots       Bots
 	Identities Identities
 	Privacy    Privacy
+	// Sensitivity is the sensitivity: section, nil when the file has none;
+	// its presence turns the sensitivity analysis on.
+	Sensitivity *Sensitivity
 	// Deprecations says, one sentence each with the file and line, where
 	// the file uses an old spelling that is still accepted.
 	Deprecations []string
@@ -85,6 +93,29 @@ type Model struct {
 	NewDays           *int
 	ActiveDays        *int
 	DormantDays       *int
+	// The switches (both true by default).
+	CountCoauthors   *bool
+	WideFirstContact *bool
+}
+
+// Sensitivity is the sensitivity: section: which values the sensitivity
+// analysis tries for some thresholds instead of its default grid's.
+type Sensitivity struct {
+	// Values are the section's entries, in the order written.
+	Values []SensitivityValues
+}
+
+// SensitivityValues are the values of one threshold a sensitivity analysis
+// tries.
+type SensitivityValues struct {
+	// Threshold is a key of model: (a threshold, not a switch).
+	Threshold string
+	// Values are whole numbers of at least 1, each once; none leaves the
+	// threshold out of the grid.
+	Values []int
+	// Line is the entry's line in the file, for a problem found later (a
+	// value the rest of the model rules out): see Error.
+	Line int
 }
 
 // Bots adjusts which accounts are set aside as bots: Include adds logins or
@@ -126,6 +157,13 @@ type Error struct {
 	Line int
 	Key  string // the key at fault, e.g. "communities[1].repos[0]"
 	Msg  string
+}
+
+// SensitivityError returns the error, at the line of the entry sv of the
+// sensitivity: section, of one of its values that is found wrong after
+// parsing (e.g. active_days above dormant_days).
+func (c *Config) SensitivityError(sv SensitivityValues, msg string) *Error {
+	return &Error{File: c.Path, Line: sv.Line, Key: "sensitivity." + sv.Threshold, Msg: msg}
 }
 
 func (e *Error) Error() string {
@@ -241,13 +279,23 @@ func (p *parser) root(doc *yaml.Node, cfg *Config) error {
 		n = n.Content[0]
 	}
 	var communities *yaml.Node
-	err := p.fields(n, "", []string{"communities", "model", "bots", "identities", "privacy"}, func(key string, k, v *yaml.Node) error {
+	err := p.fields(n, "", []string{"communities", "model", "sensitivity", "bots", "identities", "privacy"}, func(key string, k, v *yaml.Node) error {
 		switch key {
 		case "communities":
 			communities = k
 			return p.communities(v, cfg)
 		case "model":
 			return p.model(v, &cfg.Model)
+		case "sensitivity":
+			var on bool
+			if v.Kind == yaml.ScalarNode && v.Tag == "!!bool" && v.Decode(&on) == nil {
+				if on {
+					cfg.Sensitivity = &Sensitivity{} // the default grid
+				}
+				return nil
+			}
+			cfg.Sensitivity = &Sensitivity{}
+			return p.sensitivity(v, cfg.Sensitivity)
 		case "bots":
 			return p.bots(v, &cfg.Bots)
 		case "identities":
@@ -364,7 +412,15 @@ func (p *parser) communities(n *yaml.Node, cfg *Config) error {
 	return nil
 }
 
+// thresholdKeys are the model: keys that take a whole number.
+var thresholdKeys = []string{"window_days", "sustained_months", "networked_items", "leadership_merges",
+	"leadership_triaged", "new_days", "active_days", "dormant_days"}
+
 func (p *parser) model(n *yaml.Node, m *Model) error {
+	switches := map[string]**bool{
+		"count_coauthors":    &m.CountCoauthors,
+		"wide_first_contact": &m.WideFirstContact,
+	}
 	targets := map[string]**int{
 		"window_days":        &m.WindowDays,
 		"sustained_months":   &m.SustainedMonths,
@@ -375,17 +431,59 @@ func (p *parser) model(n *yaml.Node, m *Model) error {
 		"active_days":        &m.ActiveDays,
 		"dormant_days":       &m.DormantDays,
 	}
-	known := make([]string, 0, len(targets))
+	known := make([]string, 0, len(targets)+len(switches))
 	for k := range targets {
+		known = append(known, k)
+	}
+	for k := range switches {
 		known = append(known, k)
 	}
 	sort.Strings(known)
 	return p.fields(n, "model", known, func(key string, k, v *yaml.Node) error {
+		if sw, ok := switches[key]; ok {
+			var b bool
+			if v.Kind != yaml.ScalarNode || v.Tag != "!!bool" || v.Decode(&b) != nil {
+				return p.errorf(v, "model."+key, "want true or false, got %s", kindName(v))
+			}
+			*sw = &b
+			return nil
+		}
 		var x int
-		if v.Kind != yaml.ScalarNode || v.Decode(&x) != nil || x < 1 {
+		// The tag check: yaml.v3 would decode 182.5 as 182.
+		if v.Kind != yaml.ScalarNode || v.Tag != "!!int" || v.Decode(&x) != nil || x < 1 {
 			return p.errorf(v, "model."+key, "want a whole number of at least 1, got %q", v.Value)
 		}
 		*targets[key] = &x
+		return nil
+	})
+}
+
+// sensitivity reads the sensitivity: section: a mapping of thresholds to
+// lists of whole numbers. An empty section (sensitivity:, {} or true) turns
+// the analysis on with the default grid; false leaves it off.
+func (p *parser) sensitivity(n *yaml.Node, s *Sensitivity) error {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return nil
+	}
+	return p.fields(n, "sensitivity", thresholdKeys, func(key string, k, v *yaml.Node) error {
+		where := "sensitivity." + key
+		if v.Kind != yaml.SequenceNode {
+			return p.errorf(v, where, "want a list of whole numbers, such as [2, 5], got %s", kindName(v))
+		}
+		sv := SensitivityValues{Threshold: key, Values: []int{}, Line: k.Line}
+		for i, x := range v.Content {
+			var val int
+			if x.Kind != yaml.ScalarNode || x.Tag != "!!int" || x.Decode(&val) != nil || val < 1 {
+				return p.errorf(x, fmt.Sprintf("%s[%d]", where, i), "want a whole number of at least 1, got %s", kindName(x))
+			}
+			for j, prev := range sv.Values {
+				if prev == val {
+					return p.errorf(x, fmt.Sprintf("%s[%d]", where, i), "%d is given twice (also %s[%d])", val, where, j)
+				}
+			}
+			sv.Values = append(sv.Values, val)
+		}
+		s.Values = append(s.Values, sv)
 		return nil
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/journeys-dev/journeys/collect"
@@ -25,7 +26,12 @@ const ManifestFile = "manifest.json"
 
 // AnalysisTables lists the tables the analysis writes (file name without
 // .parquet).
-var AnalysisTables = []string{"contributors", "contributor_months", "transitions", "funnel", "identities", "bots"}
+var AnalysisTables = []string{"contributors", "contributor_months", "transitions", "funnel", "identities", "bots", "cohorts", "metrics"}
+
+// OptionalAnalysisTables lists the tables the analysis writes only when
+// asked (sensitivity: analyze --sensitivity): laid out when the flat file
+// is there, their dataset removed when it is not.
+var OptionalAnalysisTables = []string{"sensitivity"}
 
 // A Manifest is the content of manifest.json.
 type Manifest struct {
@@ -93,6 +99,13 @@ func WritePartitioned(ctx context.Context, dir string, opts PartitionOptions) (*
 		m.AnalysisDate = &d
 		names = append(names, AnalysisTables...)
 		stale = nil
+	}
+	for _, name := range OptionalAnalysisTables {
+		if _, err := os.Stat(filepath.Join(dir, name+".parquet")); err == nil && !opts.AnalysisDate.IsZero() {
+			names = append(names, name)
+		} else {
+			stale = append(slices.Clip(stale), name)
+		}
 	}
 	tmp, err := os.MkdirTemp(dir, ".partition-tmp-*")
 	if err != nil {

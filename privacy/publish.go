@@ -24,7 +24,8 @@ var Published = []string{
 	StargazersTable + ".parquet", ForksTable + ".parquet", IssueEventsTable + ".parquet",
 	RecognitionsTable + ".parquet", EventsTable + ".parquet",
 	analyze.ContributorsFile, analyze.ContributorMonthFile, analyze.TransitionsFile,
-	analyze.FunnelFile, analyze.IdentitiesFile, analyze.BotsFile,
+	analyze.FunnelFile, analyze.IdentitiesFile, analyze.BotsFile, analyze.CohortsFile,
+	analyze.SensitivityFile, analyze.MetricsFile,
 	collect.ManifestFile, analyze.ManifestFile,
 }
 
@@ -137,6 +138,13 @@ func Publish(ctx context.Context, src, dst string, opts PublishOptions) error {
 	publishTable(pb, analyze.FunnelFile, func(r *analyze.FunnelRow) analyze.FunnelRow { return *r })
 	pb.identities()
 	pb.bots()
+	// Cohorts count people and name nobody: copied as they are.
+	publishTable(pb, analyze.CohortsFile, func(r *analyze.CohortRow) analyze.CohortRow { return *r })
+	// So does the sensitivity analysis, when there is one.
+	publishTable(pb, analyze.SensitivityFile, func(r *analyze.SensitivityRow) analyze.SensitivityRow { return *r })
+	// Metrics are counts and times per community and month, naming
+	// nobody: copied as they are.
+	publishTable(pb, analyze.MetricsFile, func(r *analyze.MetricRow) analyze.MetricRow { return *r })
 	if pb.err != nil {
 		return pb.err
 	}
@@ -287,7 +295,7 @@ func (pb *publisher) identities() {
 		if !ok {
 			i = len(out)
 			idx[k] = i
-			out = append(out, Identity{Community: r.Community, Login: login, Method: r.Method})
+			out = append(out, Identity{Community: r.Community, Login: login, Method: r.Method, Confidence: r.Confidence})
 		}
 		out[i].Identities++
 		out[i].Commits += r.Commits

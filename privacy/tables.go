@@ -125,6 +125,7 @@ type Identity struct {
 	Community  string  `parquet:"community,dict"`
 	Login      *string `parquet:"login"`
 	Method     string  `parquet:"method,dict"`
+	Confidence *string `parquet:"confidence,dict"`
 	Identities int64   `parquet:"identities"`
 	Commits    int64   `parquet:"commits"`
 }

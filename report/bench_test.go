@@ -63,7 +63,7 @@ func largeInput(people, months, events int) Input {
 		}
 	}
 	for s, st := range analyze.Stages {
-		in.Funnel = append(in.Funnel, analyze.FunnelRow{Community: name, Stage: st, Order: int64(s), EverReached: ever[s], CurrentCount: current[s], MedianDaysFromFirstContact: ptr(float64(40 * s))})
+		in.Funnel = append(in.Funnel, analyze.FunnelRow{Community: name, Stage: st, Order: int64(s), EverMet: ever[s], CurrentCount: current[s], MedianDaysFromFirstContact: ptr(float64(40 * s))})
 	}
 	kinds := []string{collect.KindIssueComment, collect.KindIssueComment, collect.KindIssueComment, collect.KindReview, collect.KindReviewComment,
 		collect.KindCommit, collect.KindIssueOpened, collect.KindPROpened, collect.KindStar, collect.KindLabeled, collect.KindPRMerged}

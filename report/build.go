@@ -38,6 +38,9 @@ type Input struct {
 	Bots       []analyze.Bot
 	Collection collect.Manifest
 	Analysis   analyze.Manifest
+	// Sensitivity is sensitivity.parquet; empty when the analysis ran
+	// without --sensitivity.
+	Sensitivity []analyze.SensitivityRow
 
 	ConfigPath    string
 	ToolVersion   string
@@ -62,6 +65,9 @@ type Report struct {
 	WindowStart time.Time
 	Communities []Community
 	Collection  Collection
+	// Failures are the repositories that could not be collected, shown
+	// first in both reports.
+	Failures []Failure
 	// Incomplete lists, in words, what is missing from the data.
 	Incomplete []string
 	// Limits lists what the source does not hold at all.
@@ -81,6 +87,9 @@ type Community struct {
 	Transitions []TransitionCount
 	// Months are the contributors per month, oldest first (at most 60).
 	Months []MonthFigures
+	// States are the people by activity state at every month end, oldest
+	// first, up to the analysis date.
+	States []StateMonth
 	// Cohorts are the newcomer cohorts, oldest first (at most 24).
 	Cohorts []Cohort
 	// Responses are the times to first response per quarter, oldest first.
@@ -89,18 +98,25 @@ type Community struct {
 	// (none when the run is pseudonymized); LeaderCount counts them all.
 	NewLeaders  []string
 	LeaderCount int64
+	// Sensitivity is the community's sensitivity analysis; nil without one.
+	Sensitivity *Sensitivity
 }
 
-// A FunnelStage is one stage of a community's funnel.
+// A FunnelStage is one step of a community's funnel (analyze.FunnelRow).
 type FunnelStage struct {
-	Stage   string
+	Stage string
+	// Reached counts the people who met this step (ever_met).
 	Reached int64
 	Current int64
-	// Conversion is Reached over the previous stage's Reached; HasConversion
-	// is false for the first stage or when the previous stage is empty.
+	// Conversion is Reached over the previous step's Reached; HasConversion
+	// is false for the first step or when the previous step is empty.
 	Conversion    float64
 	HasConversion bool
-	MedianDays    *float64
+	// FromContact is Reached over first contact's Reached, for the steps
+	// above it.
+	FromContact *float64
+	MedianDays  *float64
+	MedianDaysN int64
 }
 
 // A Flow is the number of people who were at From when the window started
@@ -220,6 +236,8 @@ func build(in Input, idx *eventIndex) (*Report, error) {
 	buildFunnel(in, byName)
 	buildFlows(in, r, byName)
 	buildMonths(in, r, byName)
+	buildSensitivity(in, r, byName)
+	buildStates(in, r, byName)
 	idx.finish(r, byName)
 
 	for i := range r.Communities {
@@ -227,6 +245,7 @@ func build(in Input, idx *eventIndex) (*Report, error) {
 		c.Headline = headline(c)
 	}
 	r.Collection = collection(in)
+	r.Failures = failures(r)
 	r.Incomplete = incomplete(in, r)
 	r.Limits = limits()
 	return r, nil
@@ -283,8 +302,7 @@ func buildFunnel(in Input, byName map[string]*Community) {
 	for name, c := range byName {
 		fr := rows[name]
 		if len(fr) == 0 {
-			// No funnel rows: count the contributors at or above each stage now.
-			counts := make([]int64, len(analyze.Stages))
+			// No funnel rows: only who is at each stage now is known.
 			current := make([]int64, len(analyze.Stages))
 			for _, p := range in.Contributors {
 				if p.Community != name {
@@ -292,20 +310,18 @@ func buildFunnel(in Input, byName map[string]*Community) {
 				}
 				if i := stageIndex(p.Stage); i >= 0 {
 					current[i]++
-					for j := 0; j <= i; j++ {
-						counts[j]++
-					}
 				}
 			}
 			for i, s := range analyze.Stages {
-				fr = append(fr, analyze.FunnelRow{Community: name, Stage: s, Order: int64(i), EverReached: counts[i], CurrentCount: current[i]})
+				fr = append(fr, analyze.FunnelRow{Community: name, Stage: s, Order: int64(i), CurrentCount: current[i]})
 			}
 		}
 		slices.SortStableFunc(fr, func(a, b analyze.FunnelRow) int { return cmp.Compare(a.Order, b.Order) })
 		for i, f := range fr {
-			st := FunnelStage{Stage: f.Stage, Reached: f.EverReached, Current: f.CurrentCount, MedianDays: f.MedianDaysFromFirstContact}
-			if i > 0 && fr[i-1].EverReached > 0 {
-				st.Conversion = float64(f.EverReached) / float64(fr[i-1].EverReached)
+			st := FunnelStage{Stage: f.Stage, Reached: f.EverMet, Current: f.CurrentCount,
+				FromContact: f.ConversionFromFirstContact, MedianDays: f.MedianDaysFromFirstContact, MedianDaysN: f.MedianDaysN}
+			if i > 0 && fr[i-1].EverMet > 0 {
+				st.Conversion = float64(f.EverMet) / float64(fr[i-1].EverMet)
 				st.HasConversion = true
 			}
 			c.Funnel = append(c.Funnel, st)
@@ -313,7 +329,18 @@ func buildFunnel(in Input, byName map[string]*Community) {
 	}
 }
 
-// Reached counts the people who ever reached stage (0 when the funnel lacks it).
+// Now counts the people at stage on the analysis date (0 when the funnel
+// lacks it).
+func (c *Community) Now(stage string) int64 {
+	for _, f := range c.Funnel {
+		if f.Stage == stage {
+			return f.Current
+		}
+	}
+	return 0
+}
+
+// Reached counts the people who reached the funnel's step stage (0 when the funnel lacks it).
 func (c *Community) Reached(stage string) int64 {
 	for _, f := range c.Funnel {
 		if f.Stage == stage {
@@ -327,8 +354,8 @@ func (c *Community) Reached(stage string) int64 {
 func (c *Community) MoreLeaders() int64 { return c.LeaderCount - int64(len(c.NewLeaders)) }
 
 func headline(c *Community) string {
-	return fmt.Sprintf("%s: %d people; %d reached participation, %d leadership",
-		c.Name, c.People, c.Reached(analyze.StageParticipation), c.Reached(analyze.StageLeadership))
+	return fmt.Sprintf("%s: %d people, %d active now; %d reached participation, %d now at leadership",
+		c.Name, c.People, c.StatesNow().Active(), c.Reached(analyze.StageParticipation), c.Now(analyze.StageLeadership))
 }
 
 type personKey struct{ community, login string }
@@ -511,6 +538,22 @@ func collection(in Input) Collection {
 	return c
 }
 
+// AsOfWarnings says when the analysis date makes little sense for the data:
+// before any event (every event was left out as later), or after the day
+// the collection ended (activity since then is unknown).
+func AsOfWarnings(a analyze.Manifest, c collect.Manifest) []string {
+	var out []string
+	day := a.AsOf.UTC().Format(dateFormat)
+	if n := a.IgnoredEvents["after_as_of"]; a.EventsRead > 0 && n == a.EventsRead {
+		out = append(out, fmt.Sprintf("The analysis date %s is before every collected event: nobody has a journey yet. Choose a later --as-of.", day))
+	}
+	if !c.FinishedAt.IsZero() && a.AsOf.UTC().Truncate(24*time.Hour).After(c.FinishedAt.UTC()) {
+		out = append(out, fmt.Sprintf("The analysis date %s is after the collection ended (%s): activity since then is not in the tables, so recent people look less active than they are. Collect again, or choose an --as-of on or before %s.",
+			day, c.FinishedAt.UTC().Format(dateFormat), c.FinishedAt.UTC().Format(dateFormat)))
+	}
+	return out
+}
+
 func incomplete(in Input, r *Report) []string {
 	var out []string
 	if n := len(r.Collection.ReposFailed); n > 0 {
@@ -524,6 +567,18 @@ func incomplete(in Input, r *Report) []string {
 	}
 	if a := in.Analysis; a.UnresolvedCommits > 0 || a.UnresolvedIdentities > 0 {
 		out = append(out, fmt.Sprintf("%d commits by %d commit authors could not be tied to a GitHub account; they are in no journey.", a.UnresolvedCommits, a.UnresolvedIdentities))
+	}
+	out = append(out, AsOfWarnings(in.Analysis, in.Collection)...)
+	var guessed, guessedCommits int64
+	for _, c := range in.Contributors {
+		if c.IdentityConfidence != nil && *c.IdentityConfidence == analyze.ConfidenceGuess && stageIndex(c.Stage) >= stageIndex(analyze.StageParticipation) {
+			guessed++
+			guessedCommits += c.CommitsGuessed
+		}
+	}
+	if guessed > 0 {
+		out = append(out, fmt.Sprintf("The stage of %s rests in part on %s tied to them by author name alone (identity_confidence \"guess\" in contributors.parquet).",
+			people(guessed), plural(guessedCommits, "commit", "commits")))
 	}
 	if len(in.Collection.Repos) == 0 {
 		out = append(out, "collection.json lists no repositories: what was collected is unknown.")

@@ -152,7 +152,7 @@ func max1(n int) int {
 // funnelChart draws people per stage as horizontal bars, lowest stage at
 // the top, with the conversion from the stage before.
 func funnelChart(c *Community, xMax float64) (template.HTML, error) {
-	p := newPlot(c.Name+": people per stage", "people who ever reached the stage", "")
+	p := newPlot(c.Name+": people per step", "people who reached the step", "")
 	n := len(c.Funnel)
 	names := make([]string, n)
 	var xys plotter.XYs
@@ -172,7 +172,7 @@ func funnelChart(c *Community, xMax float64) (template.HTML, error) {
 		p.Add(bars)
 		l := fmtInt(f.Reached)
 		if f.HasConversion {
-			l += " (" + fmtPct(f.Conversion) + " of the stage before)"
+			l += " (" + fmtPct(f.Conversion) + " of the step before)"
 		}
 		xys = append(xys, plotter.XY{X: float64(f.Reached), Y: y})
 		labels = append(labels, l)

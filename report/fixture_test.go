@@ -107,9 +107,13 @@ func (b *fixtureBuilder) input() Input {
 	}
 	for _, c := range communities {
 		for i, s := range analyze.Stages {
-			row := analyze.FunnelRow{Community: c, Stage: s, Order: int64(i), EverReached: ever[ck{c, s}], CurrentCount: current[ck{c, s}]}
-			if i >= 2 && row.EverReached > 0 {
+			row := analyze.FunnelRow{Community: c, Stage: s, Order: int64(i), EverMet: ever[ck{c, s}], CurrentCount: current[ck{c, s}]}
+			if i >= 2 && row.EverMet > 0 {
 				row.MedianDaysFromFirstContact = ptr(float64(30 * (i - 1)))
+				row.MedianDaysN = row.EverMet
+			}
+			if contacts := ever[ck{c, analyze.StageFirstContact}]; i >= 2 && contacts > 0 {
+				row.ConversionFromFirstContact = ptr(float64(row.EverMet) / float64(contacts))
 			}
 			in.Funnel = append(in.Funnel, row)
 		}
@@ -191,6 +195,7 @@ func fixture() Input {
 
 	in := b.input()
 	in.Bots = []analyze.Bot{{Login: "welcome[bot]", Reason: "type"}}
+	in.Sensitivity = fixtureSensitivity(in, tw)
 	in.Collection = collect.Manifest{
 		ToolVersion: "v0.3.0", APIURL: "https://api.github.com/",
 		StartedAt: day(2024, 6, 30), FinishedAt: day(2024, 6, 30).Add(12 * time.Minute),

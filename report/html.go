@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/journeys-dev/journeys/analyze"
 )
@@ -25,6 +26,10 @@ type htmlCommunity struct {
 	*Community
 	ID     string
 	Charts []chartData
+	// SensitivityTables are the sensitivity analysis's tables, if any, and
+	// SensitivityReading says how to read them.
+	SensitivityTables  []sensitivityTable
+	SensitivityReading string
 }
 
 type htmlData struct {
@@ -32,12 +37,15 @@ type htmlData struct {
 	Communities []htmlCommunity
 	Compare     []chartData
 	Thresholds  []threshold
+	// Switches say which of the model's switches are off.
+	Switches []string
+	Glossary []term
 }
 
 // WriteHTML writes r as one self-contained HTML page: styles, script and
 // charts (SVG) are inline, and the page asks nothing of any other host.
 func WriteHTML(w io.Writer, r *Report) error {
-	d := htmlData{Report: r, Thresholds: thresholds(r.Model)}
+	d := htmlData{Report: r, Thresholds: thresholds(r.Model), Switches: switchNotes(r.Model), Glossary: glossary(r.Model)}
 	var funnelMax, monthsMax, responseMax float64
 	for _, c := range r.Communities {
 		for _, f := range c.Funnel {
@@ -59,6 +67,7 @@ func WriteHTML(w io.Writer, r *Report) error {
 			funnelData(c, funnelMax),
 			flowData(c, r),
 			monthsData(c, monthsMax),
+			statesData(c, r.AsOf),
 			retentionData(c),
 			responseData(c, responseMax),
 		}
@@ -68,6 +77,10 @@ func WriteHTML(w io.Writer, r *Report) error {
 			}
 		}
 		hc.Charts = charts
+		hc.SensitivityTables = sensitivityTables(c.Sensitivity)
+		if c.Sensitivity != nil {
+			hc.SensitivityReading = strings.TrimSpace(c.Sensitivity.Largest + " " + sensitivityNote)
+		}
 		d.Communities = append(d.Communities, hc)
 	}
 	if len(r.Communities) > 1 {
@@ -98,16 +111,10 @@ func chart(d chartData, draw func() (template.HTML, error)) chartData {
 }
 
 func funnelData(c *Community, xMax float64) chartData {
-	d := chartData{Kind: "funnel", Title: "Funnel: people per stage",
-		Reading: "Each bar counts the people who ever reached the stage; the percentage is the share of the stage before who went on to this one.",
-		Head:    []string{"Stage", "Reached", "Now at stage", "Conversion from stage before", "Median days from first contact"}}
-	for _, f := range c.Funnel {
-		conv := "–"
-		if f.HasConversion {
-			conv = fmtPct(f.Conversion)
-		}
-		d.Rows = append(d.Rows, []string{stageLabel(f.Stage), fmtInt(f.Reached), fmtInt(f.Current), conv, fmtDays(f.MedianDays)})
-	}
+	d := chartData{Kind: "funnel", Title: "Funnel: people per step",
+		Reading: "Each bar counts the people who reached the step: met its own rule after meeting the step before. The percentage is the share of the step before who went on to this one. " + funnelNote,
+		Head:    []string{"Step", "Reached", "Conversion from step before", "Conversion from first contact", "Median days from first contact (people)", "Now at stage"}}
+	d.Rows = funnelRows(c)
 	if len(c.Funnel) == 0 || xMax == 0 {
 		d.Empty = "Nobody reached any stage."
 		return d
@@ -248,14 +255,15 @@ func sortInt32(v []int32) {
 }
 
 var funcs = template.FuncMap{
-	"date":   func(t interface{ Format(string) string }) string { return t.Format(dateFormat) },
-	"int":    fmtInt,
-	"int64":  func(n int) string { return fmtInt(int64(n)) },
-	"stage":  stageLabel,
-	"clean":  clean,
-	"orDash": orDash,
-	"people": people,
-	"plural": plural,
+	"date":          func(t interface{ Format(string) string }) string { return t.Format(dateFormat) },
+	"int":           fmtInt,
+	"int64":         func(n int) string { return fmtInt(int64(n)) },
+	"stage":         stageLabel,
+	"clean":         clean,
+	"orDash":        orDash,
+	"people":        people,
+	"plural":        plural,
+	"failureBanner": failureBanner,
 }
 
 var page = template.Must(template.New("report").Funcs(funcs).Parse(pageTemplate))
@@ -276,6 +284,7 @@ h1 { margin: 0 0 .25rem; font-size: 1.8rem; }
 h2 { border-bottom: 1px solid var(--line); padding-bottom: .3rem; margin-top: 2.5rem; }
 h3 { margin: 0 0 .2rem; font-size: 1.05rem; }
 .meta, .reading, .note { color: var(--muted); }
+.banner { border: 2px solid #b35806; background: #fff4e5; color: #111; padding: 0.5em 1em; margin: 1em 0; border-radius: 4px; }
 .reading { margin: 0 0 .5rem; font-size: .92rem; }
 .headlines { font-size: 1.1rem; padding-left: 1.2rem; }
 nav ul { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .4rem 1rem; }
@@ -309,6 +318,16 @@ th { background: var(--bg); }
 {{- if .Pseudonymized}}
 <p class="note">Logins are pseudonymized: this report names nobody.</p>
 {{- end}}
+{{- if .Failures}}
+<div class="banner" role="alert">
+<p><strong>{{failureBanner .Report}}</strong></p>
+<ul>
+{{- range .Failures}}
+<li><code>{{.Repo}}</code> ({{.Community}}): {{.Advice}}</li>
+{{- end}}
+</ul>
+</div>
+{{- end}}
 <ul class="headlines">
 {{- range .Communities}}
 <li>{{.Headline}}</li>
@@ -321,18 +340,40 @@ th { background: var(--bg); }
 {{- if .Compare}}<li><a href="#compare">Side by side</a></li>{{end}}
 <li><a href="#collected">What was collected</a></li>
 <li><a href="#incomplete">Incomplete data</a></li>
+<li><a href="#glossary">Glossary</a></li>
 </ul></nav>
 </header>
 {{range .Communities}}
 <section id="{{.ID}}">
 <h2>{{.Name}}</h2>
-<p>{{int .People}} people{{if .Funnel}}; {{int (.Reached "participation")}} reached participation, {{int (.Reached "leadership")}} leadership{{end}}.
+<p>{{int .People}} people{{if .Funnel}}; {{int .StatesNow.Active}} active now; {{int (.Reached "participation")}} reached participation, {{int (.Now "leadership")}} now at leadership{{end}}.
 {{- if .LeaderCount}}
 {{- if $.Pseudonymized}} {{people .LeaderCount}} reached leadership in the last 12 months.
 {{- else}} Reached leadership in the last 12 months: {{range $i, $n := .NewLeaders}}{{if $i}}, {{end}}{{$n}}{{end}}{{with .MoreLeaders}} and {{int .}} more{{end}}.
 {{- end}}
 {{- end}}</p>
 {{range .Charts}}{{template "chart" .}}{{end}}
+{{- if .SensitivityTables}}
+<div class="sensitivity" id="{{.ID}}-sensitivity">
+<h3>Sensitivity to the model's thresholds</h3>
+<p class="reading">{{.SensitivityReading}}</p>
+{{- range .SensitivityTables}}
+{{- if .Folded}}
+<details><summary>{{.Title}}</summary>
+{{- else}}
+<p>{{.Title}}:</p>
+{{- end}}
+<div class="table-wrap"><table><thead><tr>{{range .Head}}<th>{{.}}</th>{{end}}</tr></thead><tbody>
+{{- range .Rows}}
+<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
+{{- end}}
+</tbody></table></div>
+{{- if .Folded}}
+</details>
+{{- end}}
+{{- end}}
+</div>
+{{- end}}
 </section>
 {{end}}
 {{- if .Compare}}
@@ -369,6 +410,13 @@ th { background: var(--bg); }
 <tr><td>{{.Name}}</td><td>{{int64 .Value}}</td></tr>
 {{- end}}
 </tbody></table>
+{{- if .Switches}}
+<ul>
+{{- range .Switches}}
+<li>{{.}}</li>
+{{- end}}
+</ul>
+{{- end}}
 </section>
 <section id="incomplete">
 <h2>Incomplete data</h2>
@@ -388,6 +436,14 @@ th { background: var(--bg); }
 <li>{{.}}</li>
 {{- end}}
 </ul>
+</section>
+<section id="glossary">
+<h2>Glossary</h2>
+<dl>
+{{- range .Glossary}}
+<dt>{{.Name}}</dt><dd>{{.Definition}}</dd>
+{{- end}}
+</dl>
 </section>
 <script>
 window.addEventListener("beforeprint", function () { document.querySelectorAll("details").forEach(function (d) { d.open = true; }); });

@@ -95,6 +95,32 @@ func people(n int64) string { return plural(n, "person", "people") }
 
 func fmtPct(f float64) string { return strconv.FormatFloat(100*f, 'f', 1, 64) + "%" }
 
+// funnelNote says what the funnel's columns mean, under its table.
+const funnelNote = "Each step counts the people who met its own rule (docs/analysis.md) on some day after meeting the step before; " +
+	"conversion is a share of the step before, or of first contact (leaving out people seen only through a star or a fork). " +
+	"\"Now at stage\" is the highest stage whose rule holds on the analysis date, which a person can hold without having climbed every step."
+
+// funnelRows are the funnel's table cells, as the Markdown and HTML reports
+// show them: step, reached, conversion from the step before, from first
+// contact, median days (people), now at stage.
+func funnelRows(c *Community) [][]string {
+	var out [][]string
+	for _, f := range c.Funnel {
+		conv, fromContact, med := "–", "–", "–"
+		if f.HasConversion {
+			conv = fmtPct(f.Conversion)
+		}
+		if f.FromContact != nil {
+			fromContact = fmtPct(*f.FromContact)
+		}
+		if f.MedianDays != nil {
+			med = fmtDays(f.MedianDays) + " (" + fmtInt(f.MedianDaysN) + ")"
+		}
+		out = append(out, []string{stageLabel(f.Stage), fmtInt(f.Reached), conv, fromContact, med, fmtInt(f.Current)})
+	}
+	return out
+}
+
 func fmtDays(d *float64) string {
 	if d == nil {
 		return "–"
@@ -123,6 +149,13 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 		r.AsOf.Format(dateFormat), mdText(orDash(r.ConfigPath)), mdText(orDash(r.ToolVersion)), r.GeneratedAt.Format("2006-01-02 15:04"))
 	if r.Pseudonymized {
 		p("Logins are pseudonymized: this report names nobody.\n\n")
+	}
+	if len(r.Failures) > 0 {
+		p("> [!WARNING]\n> **%s**\n", mdText(failureBanner(r)))
+		for _, f := range r.Failures {
+			p("> - %s (%s): %s\n", mdText(f.Repo), mdText(f.Community), mdText(f.Advice()))
+		}
+		p("\n")
 	}
 	for _, c := range r.Communities {
 		p("- **%s**\n", mdText(c.Headline))
@@ -166,6 +199,12 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 		p("| %s | %s |\n", mdText(t.Name), fmtInt(int64(t.Value)))
 	}
 	p("\n")
+	for _, s := range switchNotes(m) {
+		p("- %s\n", mdText(s))
+	}
+	if len(switchNotes(m)) > 0 {
+		p("\n")
+	}
 
 	p("## Incomplete data\n\n")
 	if len(r.Incomplete) == 0 {
@@ -181,6 +220,10 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	for _, s := range r.Limits {
 		p("- %s\n", mdText(s))
 	}
+	p("\n## Glossary\n\n")
+	for _, t := range glossary(r.Model) {
+		p("- **%s**: %s\n", mdText(t.Name), mdText(t.Definition))
+	}
 	return b.Flush()
 }
 
@@ -188,7 +231,7 @@ func writeCommunityMarkdown(p func(string, ...any), r *Report, c *Community) {
 	p("## %s\n\n", mdText(c.Name))
 	p("%s people", fmtInt(c.People))
 	if n := len(c.Funnel); n > 0 {
-		p("; %s reached participation, %s leadership", fmtInt(c.Reached(analyze.StageParticipation)), fmtInt(c.Reached(analyze.StageLeadership)))
+		p(", %s active now; %s reached participation, %s now at leadership", fmtInt(c.StatesNow().Active()), fmtInt(c.Reached(analyze.StageParticipation)), fmtInt(c.Now(analyze.StageLeadership)))
 	}
 	p(".\n\n")
 
@@ -196,16 +239,27 @@ func writeCommunityMarkdown(p func(string, ...any), r *Report, c *Community) {
 	if len(c.Funnel) == 0 {
 		p("No funnel in the analysis.\n\n")
 	} else {
-		p("| Stage | Reached | Now at stage | Conversion from stage before | Median days from first contact |\n|---|---:|---:|---:|---:|\n")
-		for _, f := range c.Funnel {
-			conv := "–"
-			if f.HasConversion {
-				conv = fmtPct(f.Conversion)
-			}
-			p("| %s | %s | %s | %s | %s |\n", mdText(stageLabel(f.Stage)), fmtInt(f.Reached), fmtInt(f.Current), conv, fmtDays(f.MedianDays))
+		p("%s The glossary at the end defines every column.\n\n", funnelNote)
+		p("| Step | Reached | Conversion from step before | Conversion from first contact | Median days from first contact (people) | Now at stage |\n|---|---:|---:|---:|---:|---:|\n")
+		for _, row := range funnelRows(c) {
+			p("| %s |\n", strings.Join(append([]string{mdText(row[0])}, row[1:]...), " | "))
 		}
 		p("\n")
 	}
+
+	p("### Activity states\n\n")
+	if len(c.States) == 0 {
+		p("No monthly snapshots in the analysis, so no activity states.\n\n")
+	} else {
+		p("%s\n\n", statesSentence(c, r.AsOf))
+		p("| %s |\n|---|---:|---:|---:|---:|---:|\n", strings.Join(stateHead, " | "))
+		for _, row := range stateRows(c, stateMarkdownMonths) {
+			p("| %s |\n", strings.Join(row, " | "))
+		}
+		p("\n")
+	}
+
+	writeSensitivityMarkdown(p, c)
 
 	p("### Largest stage transitions, %s to %s\n\n", r.WindowStart.Format(dateFormat), r.AsOf.Format(dateFormat))
 	if len(c.Transitions) == 0 {

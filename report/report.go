@@ -50,7 +50,7 @@ var eventColumns = []string{"community", "repo", "actor", "actor_type", "kind", 
 // A Summary is what Run tells the caller.
 type Summary struct {
 	// Headlines has one line per community, e.g. "The Turing Way: 412
-	// people; 230 reached participation, 31 leadership".
+	// people; 230 reached participation, 31 now at leadership".
 	Headlines []string
 	// MarkdownPath and HTMLPath are the files written.
 	MarkdownPath string
@@ -102,6 +102,19 @@ func Run(ctx context.Context, dir string, opts Options) (*Summary, error) {
 	read("transitions.parquet", true, func(p string) (e error) { in.Transitions, e = table.ReadFile[analyze.Transition](p); return })
 	read("funnel.parquet", true, func(p string) (e error) { in.Funnel, e = table.ReadFile[analyze.FunnelRow](p); return })
 	read("bots.parquet", false, func(p string) (e error) { in.Bots, e = table.ReadFile[analyze.Bot](p); return })
+	read(analyze.SensitivityFile, false, func(p string) error {
+		// Only the sensitivity analysis of this very analysis.
+		md, err := table.Metadata(p)
+		if err != nil {
+			return err
+		}
+		if md[table.MetaModelHash] != in.Analysis.ModelHash || md[table.MetaAnalysisDate] != in.Analysis.AsOf.UTC().Format(time.DateOnly) {
+			log.Warn("sensitivity.parquet is of another analysis (date or model), left out of the report", "table", p)
+			return nil
+		}
+		in.Sensitivity, err = table.ReadFile[analyze.SensitivityRow](p)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -116,7 +116,7 @@ func TestBuildFigures(t *testing.T) {
 	r := mustBuild(t, fixture())
 	tw := community(t, r, "The Turing Way")
 
-	if got, want := tw.Headline, "The Turing Way: 13 people; 6 reached participation, 2 leadership"; got != want {
+	if got, want := tw.Headline, "The Turing Way: 13 people, 12 active now; 6 reached participation, 2 now at leadership"; got != want {
 		t.Errorf("headline = %q, want %q", got, want)
 	}
 	if len(r.Communities) != 2 || r.Communities[0].Name != "The Turing Way" {
@@ -339,13 +339,13 @@ func TestHTMLIsSelfContained(t *testing.T) {
 			t.Errorf("HTML refers to another host: %q", rest[:min(len(rest), 80)])
 		}
 	}
-	for _, kind := range []string{"funnel", "flow", "months", "retention", "response", "compare-funnel", "compare-months"} {
+	for _, kind := range []string{"funnel", "flow", "months", "states", "retention", "response", "compare-funnel", "compare-months"} {
 		if !strings.Contains(page, `data-chart="`+kind+`"`) {
 			t.Errorf("HTML lacks the %s chart", kind)
 		}
 	}
-	if strings.Count(page, "<svg") != 2*5+2 {
-		t.Errorf("HTML has %d SVG charts, want 12", strings.Count(page, "<svg"))
+	if strings.Count(page, "<svg") != 2*6+2 {
+		t.Errorf("HTML has %d SVG charts, want 14", strings.Count(page, "<svg"))
 	}
 	if strings.Contains(page, "<?xml") {
 		t.Errorf("HTML inlines an XML prolog")
@@ -368,6 +368,8 @@ func writeFixture(t *testing.T, in Input) string {
 	must(table.WriteFile(filepath.Join(dir, "funnel.parquet"), in.Funnel))
 	must(table.WriteFile(filepath.Join(dir, "events.parquet"), in.Events))
 	must(table.WriteFile(filepath.Join(dir, "bots.parquet"), in.Bots))
+	must(table.WriteFile(filepath.Join(dir, analyze.SensitivityFile), in.Sensitivity, table.WithMetadata(map[string]string{
+		table.MetaAnalysisDate: in.Analysis.AsOf.Format(time.DateOnly), table.MetaModelHash: in.Analysis.ModelHash})))
 	for name, v := range map[string]any{collect.ManifestFile: in.Collection, analyze.ManifestFile: in.Analysis} {
 		b, err := json.Marshal(v)
 		must(err)
@@ -383,7 +385,7 @@ func TestRunWritesBothReports(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
-	want := []string{"The Turing Way: 13 people; 6 reached participation, 2 leadership", "Example Lab: 3 people; 2 reached participation, 0 leadership"}
+	want := []string{"The Turing Way: 13 people, 12 active now; 6 reached participation, 2 now at leadership", "Example Lab: 3 people, 3 active now; 2 reached participation, 0 now at leadership"}
 	if strings.Join(s.Headlines, "\n") != strings.Join(want, "\n") {
 		t.Errorf("headlines = %q, want %q", s.Headlines, want)
 	}
@@ -437,5 +439,29 @@ func TestRunFailsClearlyAndWritesNothing(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A repository that failed is the first thing both reports show, with what
+// to do about it.
+func TestFailuresComeFirst(t *testing.T) {
+	r := mustBuild(t, fixture())
+	if len(r.Failures) != 1 || r.Failures[0].Repo != "the-turing-way/gone" || !strings.Contains(r.Failures[0].Advice(), "Check the spelling") {
+		t.Fatalf("failures = %+v", r.Failures)
+	}
+	var md, page bytes.Buffer
+	if err := WriteMarkdown(&md, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteHTML(&page, r); err != nil {
+		t.Fatal(err)
+	}
+	m := md.String()
+	if i, j := strings.Index(m, "the-turing-way/gone"), strings.Index(m, "\n## "); i < 0 || i > j {
+		t.Errorf("report.md names the failed repository at %d, after its first section (%d)", i, j)
+	}
+	h := page.String()
+	if i, j := strings.Index(h, `class="banner"`), strings.Index(h, `class="headlines"`); i < 0 || i > j {
+		t.Errorf("report.html has its banner at %d, not before the headlines (%d)", i, j)
 	}
 }

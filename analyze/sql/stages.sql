@@ -196,7 +196,7 @@ current AS (
     SELECT * FROM staged WHERE day = getvariable('as_of')::DATE
 ),
 -- The current stage was first reached on the first day a stage at least
--- as high held (the day the funnel counts it reached).
+-- as high held (stage_reached_at; the funnel has its own ladder, funnel.sql).
 reached AS (
     SELECT s.community, s.person, min(s.day) AS stage_reached_day
     FROM staged s

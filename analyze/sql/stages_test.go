@@ -157,12 +157,7 @@ func TestStagesSQLMatchesTheGoAnalysis(t *testing.T) {
 			got := duckdb(t,
 				"CREATE VIEW events AS SELECT * FROM read_parquet("+quote(filepath.Join(out, "events.parquet"))+")",
 				"CREATE VIEW identities AS SELECT * FROM read_parquet("+quote(filepath.Join(out, analyze.IdentitiesFile))+")",
-				fmt.Sprintf("SET VARIABLE as_of = DATE %s; SET VARIABLE window_days = %d; SET VARIABLE sustained_months = %d; "+
-					"SET VARIABLE networked_items = %d; SET VARIABLE leadership_merges = %d; SET VARIABLE leadership_triaged = %d; "+
-					"SET VARIABLE new_days = %d; SET VARIABLE active_days = %d; SET VARIABLE dormant_days = %d; "+
-					"SET VARIABLE bot_include = %s; SET VARIABLE bot_exclude = %s;",
-					quote(tc.asOf), m.WindowDays, m.SustainedMonths, m.NetworkedItems, m.LeadershipMerges, m.LeadershipTriaged,
-					m.NewDays, m.ActiveDays, m.DormantDays, sqlList(tc.bots.Include), sqlList(tc.bots.Exclude)),
+				variables(tc.asOf, m, tc.bots),
 				Stages)
 			if len(want) < 20 {
 				t.Fatalf("only %d contributors: the input is too small to test anything", len(want))
@@ -185,6 +180,17 @@ func TestStagesSQLMatchesTheGoAnalysis(t *testing.T) {
 			}
 		})
 	}
+}
+
+// variables sets the analysis date, the model's thresholds and the bot
+// rules as stages.sql (and funnel.sql) expect them.
+func variables(asOf string, m analyze.Model, bots analyze.BotRules) string {
+	return fmt.Sprintf("SET VARIABLE as_of = DATE %s; SET VARIABLE window_days = %d; SET VARIABLE sustained_months = %d; "+
+		"SET VARIABLE networked_items = %d; SET VARIABLE leadership_merges = %d; SET VARIABLE leadership_triaged = %d; "+
+		"SET VARIABLE new_days = %d; SET VARIABLE active_days = %d; SET VARIABLE dormant_days = %d; "+
+		"SET VARIABLE bot_include = %s; SET VARIABLE bot_exclude = %s;",
+		quote(asOf), m.WindowDays, m.SustainedMonths, m.NetworkedItems, m.LeadershipMerges, m.LeadershipTriaged,
+		m.NewDays, m.ActiveDays, m.DormantDays, sqlList(bots.Include), sqlList(bots.Exclude))
 }
 
 func TestStagesSQLKnowsTheShippedBots(t *testing.T) {

@@ -86,6 +86,8 @@ func (g *globals) demo(ctx context.Context, out, layout string) error {
 		notes:       demo.Limitations(),
 		token:       localToken,
 		layout:      layout,
+		// The demo shows the sensitivity analysis too.
+		sens: sensitivityFlags{on: true, given: func() bool { return true }},
 	}
 	if err := g.runAll(ctx, f); err != nil {
 		if errors.Is(err, context.Canceled) {

@@ -10,6 +10,9 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
+
+	"github.com/journeys-dev/journeys/collect"
 )
 
 // journeys runs the command line in-process and returns its exit status,
@@ -111,8 +114,11 @@ func TestFailuresSayWhatToDo(t *testing.T) {
 		{"full disk", fmt.Errorf("write tables: %w", &os.PathError{Op: "write", Path: out, Err: syscall.ENOSPC}), exitFailure, "The disk is full", false},
 		{"disk quota", fmt.Errorf("write tables: %w", &os.PathError{Op: "write", Path: out, Err: syscall.EDQUOT}), exitFailure, "The disk is full", false},
 		{"read-only folder", fmt.Errorf("create output folder: %w", &os.PathError{Op: "mkdir", Path: "journeys-out", Err: syscall.EACCES}), exitFailure, "fix its permissions", false},
-		{"interrupted", fmt.Errorf("list issues of a/b: %w", context.Canceled), exitFailure, "the next run continues from the last checkpoint", true},
+		{"interrupted", fmt.Errorf("list issues of a/b: %w", context.Canceled), exitInterrupted, "the next run continues from the last checkpoint", true},
 		{"bad flag", &usageError{errors.New("unknown flag: --nope")}, exitUsage, "unknown flag", false},
+		// The run's own request cap: the quota is not the reason to wait.
+		{"request cap", &collect.QuotaError{MaxRequests: 100, Limit: 5000, Used: 100}, exitTempFail, "run the same command again to continue", false},
+		{"quota", &collect.QuotaError{Limit: 5000, Used: 5000, Reset: time.Now().Add(time.Hour)}, exitTempFail, "after the quota resets", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -123,6 +129,9 @@ func TestFailuresSayWhatToDo(t *testing.T) {
 			}
 			if msg := stderr.String(); !strings.Contains(msg, tt.hint) || !tt.terse && !strings.Contains(msg, tt.err.Error()) {
 				t.Errorf("message %q lacks the error or %q", msg, tt.hint)
+			}
+			if msg := stderr.String(); tt.name == "request cap" && strings.Contains(msg, "resets") {
+				t.Errorf("a request cap says to wait for the quota reset: %q", msg)
 			}
 		})
 	}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,6 +44,8 @@ type pipelineFlags struct {
 	deferLayout bool
 
 	priv privacyFlags // --pseudonymize, --exclude-file and what the config adds
+
+	sens sensitivityFlags // --sensitivity and the config's sensitivity: section
 
 	// set by demo: extra notes for the report on what the source lacks,
 	// and the token of its local API (instead of the environment's)
@@ -88,6 +92,9 @@ func (f *pipelineFlags) load() (*config.Config, error) {
 	if err := f.preparePrivacy(cfg); err != nil {
 		return nil, err
 	}
+	if err := f.prepareSensitivity(cfg); err != nil {
+		return nil, err
+	}
 	return cfg, nil
 }
 
@@ -115,6 +122,31 @@ func (f *pipelineFlags) resolveAPIURL() string {
 		u = defaultAPIURL
 	}
 	return u
+}
+
+// checkAPIURL refuses an --api-url (or $GITHUB_API_URL) that is not an
+// absolute http(s) URL: a usage error, before anything is done.
+func (f *pipelineFlags) checkAPIURL() error {
+	raw := f.resolveAPIURL()
+	u, err := url.Parse(raw)
+	if err == nil && u.User != nil {
+		return &usageError{errors.New("--api-url: credentials in the URL are not accepted; give the token in GITHUB_TOKEN")}
+	}
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		hint := ""
+		if !strings.Contains(raw, "://") {
+			hint = fmt.Sprintf(" (did you mean https://%s/?)", strings.TrimSuffix(raw, "/"))
+			if h := strings.ToLower(strings.TrimSuffix(raw, "/")); h == "github.com" || h == "www.github.com" {
+				hint = " (github.com is GitHub's website; its REST API root is " + defaultAPIURL + ")"
+			}
+		}
+		return &usageError{fmt.Errorf("--api-url %q: want the absolute URL of GitHub's REST API root, such as %s or https://HOST/api/v3/ for GitHub Enterprise Server%s",
+			raw, defaultAPIURL, hint)}
+	}
+	if h := strings.ToLower(u.Hostname()); h == "github.com" || h == "www.github.com" {
+		return &usageError{fmt.Errorf("--api-url %q is GitHub's website; its REST API root is %s", raw, defaultAPIURL)}
+	}
+	return nil
 }
 
 // token returns the GitHub token from the environment: GITHUB_TOKEN, else
@@ -151,6 +183,7 @@ one, GitHub allows 60 requests an hour.`,
 	f.addPrivacy(cmd)
 	f.addCollect(cmd)
 	f.addAsOf(cmd)
+	f.addSensitivity(cmd)
 	f.addLayout(cmd)
 	return cmd
 }
@@ -190,20 +223,24 @@ func newAnalyzeCmd(g *globals) *cobra.Command {
 		Short: "Infer contributor journeys from collected activity",
 		Long: `analyze reads OUT/events.parquet, written by collect, and writes the journey
 tables (contributors, contributor_months, transitions, funnel, identities,
-bots). Re-run it with other --as-of dates or model thresholds without
-collecting again.`,
+bots, cohorts, metrics; with --sensitivity also sensitivity). Re-run it with other
+--as-of dates or model thresholds without collecting again.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := f.load()
 			if err != nil {
 				return err
 			}
-			return g.analyze(cmd.Context(), f, cfg)
+			if err := g.analyze(cmd.Context(), f, cfg); err != nil {
+				return err
+			}
+			return g.refreshReports(cmd.Context(), f)
 		},
 	}
 	f.addCommon(cmd)
 	f.addPrivacy(cmd)
 	f.addAsOf(cmd)
+	f.addSensitivity(cmd)
 	f.addLayout(cmd)
 	return cmd
 }
@@ -257,6 +294,9 @@ func (g *globals) collect(ctx context.Context, f *pipelineFlags, cfg *config.Con
 	if f.concurrency < 1 || f.concurrency > 100 {
 		return nil, &usageError{fmt.Errorf("--concurrency must be between 1 and 100, not %d", f.concurrency)}
 	}
+	if err := f.checkAPIURL(); err != nil {
+		return nil, err
+	}
 	if !f.dryRun {
 		if err := os.MkdirAll(f.out, 0o755); err != nil {
 			return nil, fmt.Errorf("create output folder: %w", err)
@@ -284,7 +324,8 @@ func (g *globals) collect(ctx context.Context, f *pipelineFlags, cfg *config.Con
 	if err := f.scaleOut(&opts); err != nil {
 		return nil, err
 	}
-	if !g.quiet {
+	if !g.quiet && g.logFormat != "json" {
+		// With JSON logs every line on stderr is a record: no display.
 		opts.Progress, opts.LogOutput = g.stderr, g.logOut
 	}
 	if err := g.moveStateOut(f); err != nil {
@@ -327,6 +368,7 @@ func (g *globals) analyze(ctx context.Context, f *pipelineFlags, cfg *config.Con
 		Exclude:     f.priv.exclude.Entries(),
 		ToolVersion: toolVersion(),
 		Logger:      g.logger,
+		Sensitivity: f.sens.variants,
 	}
 	if err := g.beforeAnalyze(ctx, f); err != nil {
 		return err
@@ -343,10 +385,31 @@ func (g *globals) analyze(ctx context.Context, f *pipelineFlags, cfg *config.Con
 		return err
 	}
 	g.logger.Info("analyzed", "as_of", asOf.Format("2006-01-02"), "events", m.EventsRead, "bots", m.Bots, "unresolved_commits", m.UnresolvedCommits)
+	if cm, err := collect.ReadManifest(f.dataDir()); err == nil {
+		for _, w := range report.AsOfWarnings(*m, *cm) {
+			g.logger.Warn(w)
+		}
+	}
+	return nil
+}
+
+// refreshReports rewrites the reports an earlier run left in the output
+// folder, so that no report shows another analysis date than the tables.
+func (g *globals) refreshReports(ctx context.Context, f *pipelineFlags) error {
+	for _, name := range []string{"report.md", "report.html"} {
+		if _, err := os.Stat(filepath.Join(f.out, name)); err == nil {
+			g.logger.Info("rewriting the reports for the new analysis", "out", f.out)
+			return g.report(ctx, f)
+		}
+	}
 	return nil
 }
 
 func (g *globals) report(ctx context.Context, f *pipelineFlags) error {
+	if _, err := os.Stat(filepath.Join(f.out, analyze.ManifestFile)); errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("report: no analysis in %s (analysis.json is missing): run 'journeys analyze --config %s --out %s' first, or 'journeys run' for every step",
+			f.out, f.configPath, f.out)
+	}
 	opts := report.Options{
 		ConfigPath:    f.reportConfigName(),
 		ToolVersion:   toolVersion(),
@@ -381,5 +444,11 @@ func modelFromConfig(c config.Model) analyze.Model {
 	set(&m.NewDays, c.NewDays)
 	set(&m.ActiveDays, c.ActiveDays)
 	set(&m.DormantDays, c.DormantDays)
+	if c.CountCoauthors != nil {
+		m.IgnoreCoauthors = !*c.CountCoauthors
+	}
+	if c.WideFirstContact != nil {
+		m.NarrowFirstContact = !*c.WideFirstContact
+	}
 	return m
 }

@@ -177,7 +177,7 @@ func TestPseudonymizedOutputNamesNobody(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"events.parquet", "contributors.parquet", "identities.parquet", "bots.parquet", "collection.json", "analysis.json", "report.md", "report.html"} {
+	for _, want := range []string{"events.parquet", "contributors.parquet", "identities.parquet", "bots.parquet", "cohorts.parquet", "collection.json", "analysis.json", "report.md", "report.html"} {
 		if !slices.Contains(files, filepath.Join(out, want)) {
 			t.Errorf("%s was not published", want)
 		}

@@ -112,7 +112,7 @@ func TestReadersAgreeOnALargeCollection(t *testing.T) {
 		"  - name: Beta Team\n    repos: [example-org/project-3, example-org/project-4]\n")
 	out := filepath.Join(t.TempDir(), "out")
 	start := time.Now()
-	code, _, stderr := journeys(t, "run", "--config", cfg, "--out", out, "--as-of", "2024-01-31", "--layout", "partitioned", "--quiet")
+	code, _, stderr := journeys(t, "run", "--config", cfg, "--out", out, "--as-of", "2024-01-31", "--layout", "partitioned", "--sensitivity", "--quiet")
 	if code != exitOK {
 		t.Errorf("journeys run --layout partitioned: exit %d: %s", code, lastLines(stderr, 5))
 	}
@@ -144,6 +144,9 @@ var tableSchemas = map[string]func() ([]arrowColumn, error){
 	"funnel":             arrowSchema[analyze.FunnelRow],
 	"identities":         arrowSchema[analyze.Identity],
 	"bots":               arrowSchema[analyze.Bot],
+	"cohorts":            arrowSchema[analyze.CohortRow],
+	"metrics":            arrowSchema[analyze.MetricRow],
+	"sensitivity":        arrowSchema[analyze.SensitivityRow],
 }
 
 // An arrowColumn is a column of a table's documented Arrow schema.

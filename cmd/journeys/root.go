@@ -27,6 +27,9 @@ const (
 	exitFailure  = 1  // the run failed (or some repositories did)
 	exitUsage    = 2  // bad flags or config: nothing was done
 	exitTempFail = 75 // EX_TEMPFAIL: out of quota; the checkpoint is saved, run again later
+	// exitInterrupted is 128 + SIGINT, as shells report a command that
+	// Ctrl-C stopped.
+	exitInterrupted = 130
 )
 
 // usageError marks errors in what the user typed (flags, config): exit 2.
@@ -132,28 +135,43 @@ func (g *globals) exitStatus(err error) int {
 	var qe *collect.QuotaError
 	switch {
 	case errors.As(err, &ce), errors.As(err, &ue):
-		fmt.Fprintf(g.stderr, "journeys: %v\n", err)
+		g.fail(err.Error())
 		return exitUsage
+	case errors.As(err, &qe) && qe.MaxRequests > 0:
+		g.fail(fmt.Sprintf("%v\nThe collection checkpoint is saved: run the same command again to continue where this run stopped (each run spends at most --max-requests).", err))
+		return exitTempFail
 	case errors.As(err, &qe):
-		fmt.Fprintf(g.stderr, "journeys: %v\nThe collection checkpoint is saved: run the same command again after the quota resets to continue where this run stopped.\n", err)
+		g.fail(fmt.Sprintf("%v\nThe collection checkpoint is saved: run the same command again after the quota resets to continue where this run stopped.", err))
 		return exitTempFail
 	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
-		fmt.Fprintf(g.stderr, "journeys: %v\nThe disk is full. Free some space, or point --out (and --state) at a larger disk, and run the same command again: the previous output is intact and collection continues from its last checkpoint.\n", err)
+		g.fail(fmt.Sprintf("%v\nThe disk is full. Free some space, or point --out (and --state) at a larger disk, and run the same command again: the previous output is intact and collection continues from its last checkpoint.", err))
 		return exitFailure
 	case errors.Is(err, fs.ErrPermission):
-		fmt.Fprintf(g.stderr, "journeys: %v\nThis user may not read or write the path named above: fix its permissions, or choose another --out, and run again.\n", err)
+		g.fail(fmt.Sprintf("%v\nThis user may not read or write the path named above: fix its permissions, or choose another --out, and run again.", err))
 		return exitFailure
 	case errors.Is(err, context.Canceled):
-		fmt.Fprintf(g.stderr, "journeys: interrupted; the previous output is intact and the next run continues from the last checkpoint\n")
-		return exitFailure
+		g.fail("interrupted; the previous output is intact and the next run continues from the last checkpoint")
+		return exitInterrupted
 	default:
-		msg := err.Error()
-		if !strings.HasSuffix(msg, "\n") {
-			msg += "\n"
-		}
-		fmt.Fprintf(g.stderr, "journeys: %s", msg)
+		g.fail(err.Error())
 		return exitFailure
 	}
+}
+
+// fail prints the message a run ends with: a line on stderr, or with
+// --log-format json a JSON record like every other line there.
+func (g *globals) fail(msg string) {
+	msg = strings.TrimSuffix(msg, "\n")
+	if g.logFormat == "json" {
+		first, rest, _ := strings.Cut(msg, "\n")
+		args := []any{}
+		if rest != "" {
+			args = append(args, "hint", rest)
+		}
+		slog.New(slog.NewJSONHandler(g.stderr, nil)).Error(first, args...)
+		return
+	}
+	fmt.Fprintf(g.stderr, "journeys: %s\n", msg)
 }
 
 func newVersionCmd(g *globals) *cobra.Command {

@@ -40,6 +40,49 @@ import (
 // expired or revoked. Collection stops at once.
 var ErrBadCredentials = errors.New("GitHub rejected the token (401 Bad credentials): check that it is current and not revoked, or create a new one at https://github.com/settings/tokens")
 
+// ErrTokenRequired is returned when GitHub answers 401 to a request sent
+// without a token: this API (GitHub Enterprise Server, or an endpoint that
+// needs authentication) wants one. It matches ErrBadCredentials with
+// errors.Is, as both stop the run.
+var ErrTokenRequired = &tokenRequired{}
+
+type tokenRequired struct{}
+
+func (*tokenRequired) Error() string {
+	return "GitHub requires a token for this request (401, and no token was sent): set GITHUB_TOKEN (or GH_TOKEN) to a token with read access to the repositories, e.g. GITHUB_TOKEN=$(gh auth token), or create one at https://github.com/settings/tokens"
+}
+
+func (*tokenRequired) Is(target error) bool { return target == ErrBadCredentials }
+
+// An UnreachableError says that the API's host could not be reached at all
+// (connection refused, no such host, no route) after a few quick tries:
+// no repository would fare better, so the run stops.
+type UnreachableError struct {
+	URL string // the API root
+	Err error
+}
+
+func (e *UnreachableError) Error() string {
+	return fmt.Sprintf("cannot reach the API at %s: %v; check --api-url (or $GITHUB_API_URL) and the network", e.URL, e.Err)
+}
+
+func (e *UnreachableError) Unwrap() error { return e.Err }
+
+// unreachableTries is how many times a request is sent before a host that
+// never answered is declared unreachable.
+const unreachableTries = 3
+
+// unreachable reports whether err says that nothing answered at the
+// network level: a refused connection, an unknown host, no route.
+func unreachable(err error) bool {
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		return true
+	}
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
+
 // A QuotaError says the primary rate limit (or the request cap) stopped the
 // run: the quota is spent until Reset and waiting that long was not allowed.
 type QuotaError struct {
@@ -357,6 +400,9 @@ func (c *Client) Get(ctx context.Context, req Request) (*Response, error) {
 				return nil, err
 			}
 			attempt++
+			if attempt >= unreachableTries && c.sent.Load() == 0 && unreachable(err) {
+				return nil, &UnreachableError{URL: c.base.Redacted(), Err: errors.New(c.scrub(rootCause(err).Error()))}
+			}
 			if attempt > c.cfg.Retries {
 				return nil, fmt.Errorf("GET %s: giving up after %d attempts: %s", shown, attempt, c.scrub(err.Error()))
 			}
@@ -373,6 +419,9 @@ func (c *Client) Get(ctx context.Context, req Request) (*Response, error) {
 		case code >= 200 && code < 300:
 			return &Response{Status: code, Header: resp.Header, Body: body, URL: u.String(), base: c.base}, nil
 		case code == http.StatusUnauthorized:
+			if c.cfg.Token == "" {
+				return nil, ErrTokenRequired
+			}
 			return nil, ErrBadCredentials
 		case code == http.StatusForbidden || code == http.StatusTooManyRequests:
 			e := apiError(body)
@@ -796,4 +845,20 @@ func (c *Client) Base() string { return c.base.String() }
 // in a window whose reset the next answer will tell.
 func renewed(r Rate) Rate {
 	return Rate{Known: true, Limit: r.Limit, Remaining: max(r.Limit, 1)}
+}
+
+// rootCause is the innermost error of a chain of wrapped ones: for a
+// failed dial, "connect: connection refused" rather than the whole request.
+func rootCause(err error) error {
+	for {
+		var op *net.OpError
+		if errors.As(err, &op) && op.Err != nil {
+			return op.Err
+		}
+		u := errors.Unwrap(err)
+		if u == nil {
+			return err
+		}
+		err = u
+	}
 }

@@ -38,6 +38,10 @@ type Options struct {
 	// answers 401 Bad credentials. A request without Authorization is
 	// unauthenticated and gets UnauthenticatedQuota.
 	Tokens []string
+	// RequireToken answers a request without Authorization with 401
+	// "Requires authentication", as GitHub Enterprise Server in private
+	// mode (and github.com for endpoints that need a user) does.
+	RequireToken bool
 	// Quota is the number of requests a token may make per RateWindow
 	// (default 5000).
 	Quota int
@@ -449,6 +453,9 @@ func (s *Server) anonymous(r *http.Request) caller {
 // request must be answered with resp (401).
 func (s *Server) authenticate(r *http.Request) (c caller, resp response, ok bool) {
 	auth := r.Header.Get("Authorization")
+	if auth == "" && s.opts.RequireToken {
+		return caller{}, errorResponse(http.StatusUnauthorized, "Requires authentication", docsAuthentication), false
+	}
 	if auth == "" {
 		return s.anonymous(r), response{}, true
 	}

@@ -18,7 +18,7 @@ import (
 // table, and keeps the extra keys a caller adds; created_by names the tool.
 func TestFooterMetadata(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "contributors.parquet")
-	extra := map[string]string{table.MetaAnalysisDate: "2024-01-31", table.MetaModelHash: "sha256:abc"}
+	extra := map[string]string{table.MetaAnalysisDate: "2024-01-31", table.MetaModelHash: "sha256:abc", table.MetaModelVersion: "1"}
 	if err := table.WriteFile(path, sampleRows(3), table.WithMetadata(extra)); err != nil {
 		t.Fatal(err)
 	}
@@ -31,6 +31,7 @@ func TestFooterMetadata(t *testing.T) {
 		table.MetaTable:         "contributors",
 		table.MetaAnalysisDate:  "2024-01-31",
 		table.MetaModelHash:     "sha256:abc",
+		table.MetaModelVersion:  "1",
 	}
 	for k, v := range want {
 		if kv[k] != v {

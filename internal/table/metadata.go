@@ -28,9 +28,10 @@ const (
 	MetaSchemaVersion = "journeys.schema_version" // SchemaVersion, as a decimal
 	MetaVersion       = "journeys.version"        // the version of journeys that wrote it
 	MetaTable         = "journeys.table"          // the table's name: "events" for events.parquet
-	// Analysis tables also carry these two.
+	// Analysis tables also carry these three.
 	MetaAnalysisDate = "journeys.analysis_date" // the --as-of date, YYYY-MM-DD
 	MetaModelHash    = "journeys.model_hash"    // "sha256:…" of the model's thresholds
+	MetaModelVersion = "journeys.model_version" // the version of the model's rules (analyze.ModelVersion)
 )
 
 // TableName is the table's name for the file at path: its base name
