@@ -367,6 +367,7 @@ func (b *builder) finish(ctx context.Context, opts Options, out sink) (*finished
 	next = nil
 
 	sw := newSweeper(b.model, b.asOf, firstDay, b.nItems)
+	sw.describe, sw.before = b.describe, b.before
 	funnels := make([]funnelAcc, len(b.communities))
 	cohorts := newCohortAcc(b.asOf)
 	for n, p := range people {

@@ -21,7 +21,7 @@ const (
 	fRecognized
 	fIssueOpened
 	fPROpened
-	fComment // issue comment or review comment
+	fComment // issue comment
 	fReview
 	fOwnMerged // the person's own pull request was merged
 	fCommit    // authored a default-branch commit
@@ -31,6 +31,7 @@ const (
 	fLabel     // labelled an issue or pull request
 	fReopen
 	fAssign
+	fReviewComment // pull-request review comment
 	numFactKinds
 )
 
@@ -96,8 +97,17 @@ type personFact struct {
 	fact   uint64
 }
 
+// An itemKey is what an item id stands for: an issue or pull request
+// (number >= 0), a commit (sha), or a repository (neither).
+type itemKey struct {
+	repo   int32
+	number int64 // -1: not an issue or pull request
+	sha    string
+}
+
 type pendingCommit struct {
 	community int32
+	ref       uint32 // the commit's item id
 	kind      uint8
 	day       int32
 	at        int64
@@ -126,6 +136,14 @@ type builder struct {
 	byNumber [][]uint32
 	items    map[uint64]uint32
 	nItems   uint32
+	// repoNames[repo] is the repository's "owner/name"; itemKeys[item] says
+	// what an item id stands for, so that a fact can name its event.
+	repoNames []string
+	itemKeys  []itemKey
+	// refs[repo] are the item ids of the commits (by SHA) and of the
+	// repository itself (""), for the facts that have no issue or pull
+	// request: commits, stars, forks, listings.
+	refs []map[string]uint32
 
 	persons map[uint64]int32
 	people  []personInfo
@@ -208,6 +226,29 @@ func (b *builder) item(community int32, repo string, number *int64) uint32 {
 	if number == nil {
 		return noItem
 	}
+	r := b.repo(community, repo)
+	if n := *number; n >= 0 && n < maxDenseNumber {
+		ids := b.byNumber[r]
+		if n >= int64(len(ids)) {
+			ids = slices.Grow(ids, int(n)+1-len(ids))[:n+1]
+			b.byNumber[r] = ids
+		}
+		if ids[n] == 0 {
+			ids[n] = b.newItem(itemKey{repo: r, number: n}) + 1
+		}
+		return ids[n] - 1
+	}
+	key := uint64(r)<<32 | uint64(uint32(*number))
+	id, ok := b.items[key]
+	if !ok {
+		id = b.newItem(itemKey{repo: r, number: *number})
+		b.items[key] = id
+	}
+	return id
+}
+
+// repo returns the index of a community's repository, adding it.
+func (b *builder) repo(community int32, repo string) int32 {
 	for int(community) >= len(b.repos) {
 		b.repos = append(b.repos, make(map[string]int32))
 	}
@@ -216,27 +257,42 @@ func (b *builder) item(community int32, repo string, number *int64) uint32 {
 		r = int32(len(b.byNumber))
 		b.repos[community][repo] = r
 		b.byNumber = append(b.byNumber, nil)
+		b.repoNames = append(b.repoNames, repo)
+		b.refs = append(b.refs, nil)
 	}
-	if n := *number; n >= 0 && n < maxDenseNumber {
-		ids := b.byNumber[r]
-		if n >= int64(len(ids)) {
-			ids = slices.Grow(ids, int(n)+1-len(ids))[:n+1]
-			b.byNumber[r] = ids
-		}
-		if ids[n] == 0 {
-			b.nItems++
-			ids[n] = b.nItems
-		}
-		return ids[n] - 1
+	return r
+}
+
+// ref returns the item id of a commit (by sha) or, for sha "", of the
+// repository itself.
+func (b *builder) ref(community int32, repo, sha string) uint32 {
+	r := b.repo(community, repo)
+	if b.refs[r] == nil {
+		b.refs[r] = make(map[string]uint32)
 	}
-	key := uint64(r)<<32 | uint64(uint32(*number))
-	id, ok := b.items[key]
+	id, ok := b.refs[r][sha]
 	if !ok {
-		id = b.nItems
-		b.nItems++
-		b.items[key] = id
+		id = b.newItem(itemKey{repo: r, number: -1, sha: sha})
+		b.refs[r][sha] = id
 	}
 	return id
+}
+
+func (b *builder) newItem(k itemKey) uint32 {
+	b.itemKeys = append(b.itemKeys, k)
+	b.nItems++
+	return b.nItems - 1
+}
+
+// commitSHA is the commit's SHA in a commit event's source id
+// ("commit:SHA", "commit:SHA:coauthor:N"); "" if it has none.
+func commitSHA(sourceID string) string {
+	rest, ok := strings.CutPrefix(sourceID, "commit:")
+	if !ok {
+		return ""
+	}
+	sha, _, _ := strings.Cut(rest, ":")
+	return sha
 }
 
 func (b *builder) person(community, login int32) int32 {
@@ -312,8 +368,10 @@ func (b *builder) add(ev *collect.Event) {
 		kind = fIssueOpened
 	case collect.KindPROpened:
 		kind = fPROpened
-	case collect.KindIssueComment, collect.KindReviewComment:
+	case collect.KindIssueComment:
 		kind = fComment
+	case collect.KindReviewComment:
+		kind = fReviewComment
 	case collect.KindReview:
 		kind = fReview
 	case collect.KindPRMerged:
@@ -346,7 +404,7 @@ func (b *builder) add(ev *collect.Event) {
 	if kind == fCommit || kind == fCoauthor {
 		name, email := deref(ev.AuthorName), deref(ev.AuthorEmail)
 		if ev.Actor == nil {
-			b.pending = append(b.pending, pendingCommit{c, kind, day, at, name, email})
+			b.pending = append(b.pending, pendingCommit{c, b.ref(c, ev.Repo, commitSHA(ev.SourceID)), kind, day, at, name, email})
 			return
 		}
 		actor := b.actor(ev)
@@ -356,7 +414,7 @@ func (b *builder) add(ev *collect.Event) {
 			method = MethodAlias
 		}
 		b.identities[identityKey{c, name, email, actor, method}]++
-		b.addFact(c, actor, kind, false, noItem, day, at)
+		b.addFact(c, actor, kind, false, b.ref(c, ev.Repo, commitSHA(ev.SourceID)), day, at)
 		b.noteIdentity(c, actor, method)
 		return
 	}
@@ -367,7 +425,7 @@ func (b *builder) add(ev *collect.Event) {
 	}
 	if kind == fMerge && target >= 0 {
 		// The author's pull request was merged, whoever merged it.
-		b.addFact(c, target, fOwnMerged, false, noItem, day, at)
+		b.addFact(c, target, fOwnMerged, false, b.item(c, ev.Repo, ev.TargetNumber), day, at)
 	}
 	if ev.Actor == nil || *ev.Actor == "" {
 		if kind != fMerge || target < 0 {
@@ -383,12 +441,16 @@ func (b *builder) add(ev *collect.Event) {
 	actor := b.actor(ev)
 	item := uint32(noItem)
 	switch kind {
-	case fComment, fReview, fClose, fLabel, fIssueOpened, fPROpened, fReopen, fAssign, fMerge:
+	case fComment, fReviewComment, fReview, fClose, fLabel, fIssueOpened, fPROpened, fReopen, fAssign, fMerge:
 		item = b.item(c, ev.Repo, ev.TargetNumber)
 	}
 	// An unknown target author does not count as someone else.
 	others := target >= 0 && target != actor && item != noItem
-	b.addFact(c, actor, kind, others, item, day, at)
+	ref := item
+	if ref == noItem {
+		ref = b.ref(c, ev.Repo, "") // a star, fork or listing names the repository
+	}
+	b.addFact(c, actor, kind, others, ref, day, at)
 	b.noteMetrics(c, kind, item, actor, others, at, day)
 }
 
@@ -443,7 +505,7 @@ func (b *builder) resolvePending() (unresolved int64) {
 			continue
 		}
 		b.logins[r.login].events++
-		b.addFact(pc.community, r.login, pc.kind, false, noItem, pc.day, pc.at)
+		b.addFact(pc.community, r.login, pc.kind, false, pc.ref, pc.day, pc.at)
 		b.noteIdentity(pc.community, r.login, r.method)
 	}
 	b.pending = nil

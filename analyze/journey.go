@@ -48,6 +48,12 @@ type sweeper struct {
 	// quiet sweeps build no rows and judge no month end, only the days
 	// something changes and the analysis date (the sensitivity analysis).
 	quiet bool
+	// describe names the event behind a fact, for the evidence columns;
+	// nil: no evidence.
+	describe func(f uint64, role string) Evidence
+	// before orders facts of one day and kind for the evidence, whatever
+	// the order events were read in.
+	before func(x, y uint64) bool
 }
 
 func newSweeper(m Model, asOf, firstDay int32, nItems uint32) *sweeper {
@@ -71,7 +77,7 @@ func (s *sweeper) windowKind(f uint64) int {
 		return 1 // a contribution month
 	case fOwnMerged, fCommit:
 		return 1 // a contribution month
-	case fComment, fReview:
+	case fComment, fReviewComment, fReview:
 		if factOthers(f) {
 			return 2 // engagement with someone else's item
 		}
@@ -218,7 +224,7 @@ func wideOnly(c *counts) int64 {
 // pull request, comment, review or (co-)authored commit.
 func isContact(k uint8) bool {
 	switch k {
-	case fIssueOpened, fPROpened, fComment, fReview, fCommit, fCoauthor:
+	case fIssueOpened, fPROpened, fComment, fReviewComment, fReview, fCommit, fCoauthor:
 		return true
 	}
 	return false
@@ -274,6 +280,9 @@ func (s *sweeper) sweep(p *personInfo, community, login string, facts []uint64, 
 		snap = s.asOf
 	}
 	cur, lastSnapStage := -1, -1
+	// ev keeps the facts behind each rule, for the evidence columns.
+	track := s.describe != nil && !s.quiet
+	var ev evidenceTracker
 	n := len(facts)
 	i, r := 0, 0
 	for {
@@ -295,6 +304,9 @@ func (s *sweeper) sweep(p *personInfo, community, login string, facts []uint64, 
 					break
 				}
 				s.leave(&c, f)
+				if track {
+					ev.note(s, f, &ev.left)
+				}
 			}
 			r++
 		}
@@ -305,6 +317,9 @@ func (s *sweeper) sweep(p *personInfo, community, login string, facts []uint64, 
 				lastAction = d
 			}
 			s.enter(&c, f)
+			if track {
+				ev.note(s, f, &ev.met)
+			}
 			i++
 		}
 		for climbed < numStages && s.meets(climbed, &c) {
@@ -313,6 +328,9 @@ func (s *sweeper) sweep(p *personInfo, community, login string, facts []uint64, 
 		}
 		st := s.stage(&c)
 		if st != cur {
+			if track {
+				ev.change(st, cur)
+			}
 			cur = st
 			for k := j.maxEver + 1; k <= st; k++ {
 				j.reached[k] = d
@@ -332,6 +350,10 @@ func (s *sweeper) sweep(p *personInfo, community, login string, facts []uint64, 
 					t := Transition{Community: community, Login: login, ToStage: Stages[st], At: dateOf(d)}
 					if lastSnapStage >= 0 {
 						t.FromStage = &Stages[lastSnapStage]
+					}
+					if track {
+						e := s.describe(ev.cause, ev.causeRole)
+						t.EventRole, t.EventKind, t.EventRepo, t.EventNumber, t.EventSHA, t.EventAt = e.Role, e.Kind, e.Repo, e.Number, e.SHA, e.At
 					}
 					if err := out.transition(t); err != nil {
 						return j, err
@@ -370,7 +392,7 @@ func (s *sweeper) sweep(p *personInfo, community, login string, facts []uint64, 
 		Forks:                c.byKind[fFork],
 		IssuesOpened:         c.byKind[fIssueOpened],
 		PullRequestsOpened:   c.byKind[fPROpened],
-		Comments:             c.byKind[fComment],
+		Comments:             c.byKind[fComment] + c.byKind[fReviewComment],
 		Reviews:              c.byKind[fReview],
 		PullRequestsMerged:   c.byKind[fOwnMerged],
 		Commits:              c.byKind[fCommit],
@@ -387,6 +409,10 @@ func (s *sweeper) sweep(p *personInfo, community, login string, facts []uint64, 
 	}
 	if x := s.state(s.asOf, firstAction, lastAction); x >= 0 {
 		row.State = &stateNames[x]
+	}
+	if track && ev.has[cur] {
+		e := s.describe(ev.met[cur], RoleMet)
+		row.EventRole, row.EventKind, row.EventRepo, row.EventNumber, row.EventSHA, row.EventAt = e.Role, e.Kind, e.Repo, e.Number, e.SHA, e.At
 	}
 	if p.firstActionAt != math.MaxInt64 {
 		t := dateTime(p.firstActionAt)
@@ -442,7 +468,7 @@ func reason(st int, c *counts, m Model) string {
 		if n := c.byKind[fPROpened]; n > 0 {
 			parts = append(parts, "opened "+plural(n, "pull request", "pull requests"))
 		}
-		if n := c.byKind[fComment]; n > 0 {
+		if n := c.byKind[fComment] + c.byKind[fReviewComment]; n > 0 {
 			parts = append(parts, "commented "+plural(n, "time", "times"))
 		}
 		if n := c.byKind[fReview]; n > 0 {

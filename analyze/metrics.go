@@ -63,7 +63,7 @@ var MetricDefinitions = map[string]string{
 // listings, merges and triage are not contributions.
 func isContribution(k uint8) bool {
 	switch k {
-	case fIssueOpened, fPROpened, fComment, fReview, fCommit, fCoauthor:
+	case fIssueOpened, fPROpened, fComment, fReviewComment, fReview, fCommit, fCoauthor:
 		return true
 	}
 	return false
@@ -176,7 +176,7 @@ func (b *builder) noteMetrics(community int32, kind uint8, item uint32, actor in
 		if it.opener == 0 || at < it.openedAt {
 			it.openedAt, it.opener, it.community, it.pr = at, actor+1, community, kind == fPROpened
 		}
-	case fComment, fReview, fClose, fMerge:
+	case fComment, fReviewComment, fReview, fClose, fMerge:
 		if kind == fClose || kind == fMerge {
 			var merged uint64
 			if kind == fMerge {

@@ -67,6 +67,14 @@ type Contributor struct {
 	IdentityConfidence *string `parquet:"identity_confidence,dict"`
 	// CommitsGuessed counts their commits tied by author name alone.
 	CommitsGuessed int64 `parquet:"commits_guessed"`
+	// The event that last satisfied the current stage's rule (see
+	// Evidence; event_role is "met").
+	EventRole   *string    `parquet:"event_role,dict"`
+	EventKind   *string    `parquet:"event_kind,dict"`
+	EventRepo   *string    `parquet:"event_repo,dict"`
+	EventNumber *int64     `parquet:"event_number"`
+	EventSHA    *string    `parquet:"event_sha"`
+	EventAt     *time.Time `parquet:"event_at"`
 }
 
 // A ContributorMonth is one row of contributor_months.parquet: the stage and
@@ -88,6 +96,29 @@ type Transition struct {
 	FromStage *string   `parquet:"from_stage,dict"`
 	ToStage   string    `parquet:"to_stage,dict"`
 	At        time.Time `parquet:"at"`
+	// The event that caused the change (see Evidence).
+	EventRole   *string    `parquet:"event_role,dict"`
+	EventKind   *string    `parquet:"event_kind,dict"`
+	EventRepo   *string    `parquet:"event_repo,dict"`
+	EventNumber *int64     `parquet:"event_number"`
+	EventSHA    *string    `parquet:"event_sha"`
+	EventAt     *time.Time `parquet:"event_at"`
+}
+
+// Evidence names the event behind a stage, so that it can be joined to
+// events.parquet (kind, repo, target_number or the SHA in source_id, and
+// the day of occurred_at); the event_* columns of transitions.parquet and
+// contributors.parquet. All nil when none is known.
+type Evidence struct {
+	// Role is "met" (the event made the stage's rule hold) or "expired"
+	// (for a drop: the event whose leaving the window ended the higher
+	// stage's rule).
+	Role, Kind, Repo *string
+	// Number is the issue or pull request; SHA the commit.
+	Number *int64
+	SHA    *string
+	// At is the event's day, at 00:00 UTC: the model judges by day.
+	At *time.Time
 }
 
 // A FunnelRow is one row of funnel.parquet: per community and stage.

@@ -120,9 +120,18 @@ func Publish(ctx context.Context, src, dst string, opts PublishOptions) error {
 			OccurredAt: r.OccurredAt, TargetNumber: r.TargetNumber, TargetAuthor: p.LoginPtr(r.TargetAuthor),
 			TargetIsPullRequest: r.TargetIsPullRequest, Detail: pb.detail(r), SourceID: pb.sourceID(r.SourceID)}
 	})
+	// The evidence names a repository, which may be named after a person.
+	evidenceRepo := func(r *string) *string {
+		if r == nil {
+			return nil
+		}
+		s := repo(*r)
+		return &s
+	}
 	publishTable(pb, analyze.ContributorsFile, func(r *analyze.Contributor) analyze.Contributor {
 		o := *r
 		o.Login = p.Login(r.Login)
+		o.EventRepo = evidenceRepo(r.EventRepo)
 		return o
 	})
 	publishTable(pb, analyze.ContributorMonthFile, func(r *analyze.ContributorMonth) analyze.ContributorMonth {
@@ -133,6 +142,7 @@ func Publish(ctx context.Context, src, dst string, opts PublishOptions) error {
 	publishTable(pb, analyze.TransitionsFile, func(r *analyze.Transition) analyze.Transition {
 		o := *r
 		o.Login = p.Login(r.Login)
+		o.EventRepo = evidenceRepo(r.EventRepo)
 		return o
 	})
 	publishTable(pb, analyze.FunnelFile, func(r *analyze.FunnelRow) analyze.FunnelRow { return *r })
