@@ -37,7 +37,10 @@ func TestEvidenceNamesTheEvents(t *testing.T) {
 		str(ana.EventSHA) != "abc123" || ana.EventNumber != nil || ana.EventAt == nil || !ana.EventAt.Equal(dateOf(dayOf(ago(40)))) {
 		t.Errorf("ana's evidence: %s %s %s %s %v %v", str(ana.EventRole), str(ana.EventKind), str(ana.EventRepo), str(ana.EventSHA), ana.EventNumber, ana.EventAt)
 	}
-	type step struct{ to, role, kind string; number int64 }
+	type step struct {
+		to, role, kind string
+		number         int64
+	}
 	var got []step
 	for _, tr := range res.Transitions {
 		if tr.Login == "maint" || tr.Login == "ana" {
