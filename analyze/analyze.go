@@ -386,6 +386,7 @@ func (b *builder) finish(ctx context.Context, opts Options, out sink) (*finished
 		funnels[pi.community].add(j)
 		cohorts.add(pi, pf)
 		metrics.person(pi, pf)
+		metrics.ladder(pi, j)
 	}
 
 	fin := &finished{cohorts: cohorts.rows(rank, b.communities)}

@@ -3,6 +3,7 @@ package analyze
 import (
 	"math"
 	"slices"
+	"strings"
 )
 
 // MetricsFile is the name of the CHAOSS metrics table Run writes inside the
@@ -26,6 +27,11 @@ const (
 var Metrics = []string{
 	MetricChangeRequestAcceptanceRatio,
 	MetricContributorAbsenceFactor,
+	"conversion_rate_first_contact",
+	"conversion_rate_leadership",
+	"conversion_rate_networked_participation",
+	"conversion_rate_participation",
+	"conversion_rate_sustained_participation",
 	MetricInactiveContributors,
 	MetricNewContributors,
 	MetricTimeToFirstResponseAnswered,
@@ -42,7 +48,14 @@ const (
 	chaossInactiveContributors         = "https://chaoss.community/?p=3614"
 	chaossContributorAbsenceFactor     = "https://chaoss.community/?p=3944"
 	chaossChangeRequestAcceptanceRatio = "https://chaoss.community/?p=3598"
+	// Conversion Rate has no stable page on chaoss.community: its source.
+	chaossConversionRate = "https://github.com/chaoss/wg-evolution/blob/main/focus-areas/community-growth/conversion-rate.md"
 )
+
+// ConversionMetric is the metric of the conversion to a step of the
+// funnel's ladder from the step before it: "conversion_rate_" and the
+// step's stage, e.g. conversion_rate_participation.
+func ConversionMetric(stage string) string { return "conversion_rate_" + stage }
 
 // MetricDefinitions gives each metric's CHAOSS definition page.
 var MetricDefinitions = map[string]string{
@@ -55,6 +68,20 @@ var MetricDefinitions = map[string]string{
 	MetricTimeToFirstResponseP90:        chaossTimeToFirstResponse,
 	MetricTimeToFirstResponseUnanswered: chaossTimeToFirstResponse,
 }
+
+func init() {
+	for _, st := range Stages[1:] {
+		MetricDefinitions[ConversionMetric(st)] = chaossConversionRate
+	}
+}
+
+// conversionOrder is the ladder's steps above discovery in the order of
+// their metric names, so that rows stay sorted by metric.
+var conversionOrder = func() []int {
+	order := []int{sFirstContact, sParticipation, sSustained, sNetworked, sLeadership}
+	slices.SortFunc(order, func(a, b int) int { return strings.Compare(Stages[a], Stages[b]) })
+	return order
+}()
 
 // isContribution reports whether a fact kind is a contribution for the
 // metrics (CHAOSS's "contributions"): an issue or pull request opened, an
@@ -214,6 +241,9 @@ type commMetrics struct {
 	unanswered []int64
 	closed     []int64
 	merged     []int64
+	// reached[st][m] counts the people who reached ladder step st in month
+	// m (journey.ladder).
+	reached [numStages][]int64
 }
 
 func newMetricsSweep(m Model, asOf, firstDay int32, communities int) *metricsSweep {
@@ -238,9 +268,25 @@ func (s *metricsSweep) comm(c int32) *commMetrics {
 			newcomers: make([]int64, n), inactive: make([]int64, n+1), perPerson: make([][]int32, n),
 			hours: make([][]float64, n), unanswered: make([]int64, n), closed: make([]int64, n), merged: make([]int64, n),
 		}
+		for st := range cm.reached {
+			cm.reached[st] = make([]int64, n)
+		}
 		s.byComm[c] = cm
 	}
 	return cm
+}
+
+// ladder adds the days one person reached the funnel's steps.
+func (s *metricsSweep) ladder(p *personInfo, j journey) {
+	cm := s.comm(p.community)
+	for st, d := range j.ladder {
+		if d < 0 {
+			break
+		}
+		if m := monthOf(d) - s.base; m >= 0 && m < s.months {
+			cm.reached[st][m]++
+		}
+	}
 }
 
 // person adds one person with a journey, whose facts are sorted by day.
@@ -368,6 +414,16 @@ func (s *metricsSweep) rows(order []int32, names []string) []MetricRow {
 			continue
 		}
 		var inactive int64
+		// cum[st][m]: the people who reached step st by month m's end.
+		var cum [numStages][]int64
+		for st := range cum {
+			cum[st] = make([]int64, s.months)
+			var n int64
+			for m := range s.months {
+				n += cm.reached[st][m]
+				cum[st][m] = n
+			}
+		}
 		for m := int32(0); m < s.months && s.base+m <= s.lastOver; m++ {
 			inactive += cm.inactive[m]
 			if s.base+m < cm.first {
@@ -393,6 +449,21 @@ func (s *metricsSweep) rows(order []int32, names []string) []MetricRow {
 				caf = ptr(float64(k))
 			}
 			add(MetricContributorAbsenceFactor, caf, ptr(int64(len(counts))))
+
+			// Conversion to step st in the month: of the people who had
+			// reached the step before by the month's end and step st not
+			// before the month, the share who reached st in it.
+			for _, st := range conversionOrder {
+				before := cum[st-1][m] // step st-1 reached by the month's end
+				if m > 0 {
+					before -= cum[st][m-1]
+				}
+				var rate *float64
+				if before > 0 {
+					rate = ptr(float64(cm.reached[st][m]) / float64(before))
+				}
+				add(ConversionMetric(Stages[st]), rate, ptr(before))
+			}
 
 			addCount(MetricInactiveContributors, inactive)
 			addCount(MetricNewContributors, cm.newcomers[m])

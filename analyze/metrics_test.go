@@ -146,22 +146,29 @@ func TestMetrics(t *testing.T) {
 			var want []string
 			if tc.months == 7 {
 				for _, m := range Metrics {
-					want = append(want, "b 2024-06 "+m+": "+b[m])
+					if !strings.HasPrefix(m, "conversion_rate_") {
+						want = append(want, "b 2024-06 "+m+": "+b[m])
+					}
 				}
 			}
 			for i := range tc.months {
 				period := time.Date(2023, 12, 1, 0, 0, 0, 0, time.UTC).AddDate(0, i, 0).Format("2006-01")
 				for _, m := range Metrics {
-					want = append(want, "c "+period+" "+m+": "+c[m][i])
+					if !strings.HasPrefix(m, "conversion_rate_") {
+						want = append(want, "c "+period+" "+m+": "+c[m][i])
+					}
 				}
 			}
 			var got []string
 			for _, r := range res.Metrics {
+				if strings.HasPrefix(r.Metric, "conversion_rate_") {
+					continue // TestConversionRates
+				}
 				got = append(got, fmt.Sprintf("%s %s %s: %s", r.Community, r.Period.Format("2006-01"), r.Metric, metricCell(r)))
 				if r.Period.Day() != 1 || r.Period.Location() != time.UTC || r.Period.Hour() != 0 {
 					t.Errorf("%s: period %v is not a month's first day, UTC", r.Metric, r.Period)
 				}
-				if r.DefinitionURL != MetricDefinitions[r.Metric] || !strings.HasPrefix(r.DefinitionURL, "https://chaoss.community/?p=") {
+				if r.DefinitionURL != MetricDefinitions[r.Metric] || !strings.HasPrefix(r.DefinitionURL, "https://chaoss.community/?p=") && !strings.HasPrefix(r.Metric, "conversion_rate_") {
 					t.Errorf("%s: definition_url %q", r.Metric, r.DefinitionURL)
 				}
 			}
@@ -322,4 +329,48 @@ func TestMetricsLateBot(t *testing.T) {
 		}
 	}
 	t.Error("no row for May")
+}
+
+// The conversion to a step of the funnel's ladder in a month is the share,
+// of the people who had reached the step before by the month's end and not
+// this step before the month, who reached it in the month.
+func TestConversionRates(t *testing.T) {
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 12, 0, 0, 0, time.UTC) }
+	events := []collect.Event{
+		// January: ana and bob make first contact; ana participates too.
+		ev(collect.KindIssueOpened, "ana", day(2024, 1, 5), on(1, "ana")),
+		ev(collect.KindCommit, "ana", day(2024, 1, 20)),
+		ev(collect.KindIssueComment, "bob", day(2024, 1, 9), on(1, "ana")),
+		// February: bob participates; cid makes first contact.
+		ev(collect.KindCommit, "bob", day(2024, 2, 3)),
+		ev(collect.KindIssueOpened, "cid", day(2024, 2, 10), on(2, "cid")),
+	}
+	o := Options{AsOf: time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC)}
+	res := analyze(t, events, o)
+	got := map[string]string{}
+	for _, r := range res.Metrics {
+		if r.Metric == ConversionMetric(StageParticipation) || r.Metric == ConversionMetric(StageFirstContact) {
+			got[r.Period.Format("2006-01")+" "+r.Metric] = metricCell(r)
+		}
+		if strings.HasPrefix(r.Metric, "conversion_rate_") && r.DefinitionURL != MetricDefinitions[r.Metric] {
+			t.Errorf("%s: definition_url %q", r.Metric, r.DefinitionURL)
+		}
+	}
+	want := map[string]string{
+		// Everyone with a record is at discovery the day they appear, and
+		// makes first contact the same day here: all convert.
+		"2024-01 conversion_rate_first_contact": "1 2",
+		"2024-02 conversion_rate_first_contact": "1 1",
+		"2024-03 conversion_rate_first_contact": "- 0",
+		// January: ana of ana and bob; February: bob of bob and cid;
+		// March: nobody of cid.
+		"2024-01 conversion_rate_participation": "0.5 2",
+		"2024-02 conversion_rate_participation": "0.5 2",
+		"2024-03 conversion_rate_participation": "0 1",
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s = %q, want %q", k, got[k], w)
+		}
+	}
 }

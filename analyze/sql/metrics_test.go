@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -72,11 +74,23 @@ func compareMetrics(t *testing.T, events []byte, tc metricsCase) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := duckdb(t,
-		"CREATE VIEW events AS SELECT * FROM read_parquet("+quote(filepath.Join(out, analyze.EventsFile))+")",
-		"CREATE VIEW identities AS SELECT * FROM read_parquet("+quote(filepath.Join(out, analyze.IdentitiesFile))+")",
+	views := []string{
+		"CREATE VIEW events AS SELECT * FROM read_parquet(" + quote(filepath.Join(out, analyze.EventsFile)) + ")",
+		"CREATE VIEW identities AS SELECT * FROM read_parquet(" + quote(filepath.Join(out, analyze.IdentitiesFile)) + ")",
 		variables(tc.asOf, model, tc.bots),
-		Metrics)
+	}
+	got := duckdb(t, append(views, Metrics)...)
+	// The conversion rates follow the funnel's ladder: checked against
+	// funnel.sql's ladder below, not metrics.sql.
+	var conversions []analyze.MetricRow
+	want = slices.DeleteFunc(want, func(r analyze.MetricRow) bool {
+		if strings.HasPrefix(r.Metric, "conversion_rate_") {
+			conversions = append(conversions, r)
+			return true
+		}
+		return false
+	})
+	checkConversions(t, conversions, duckdb(t, append(views, ladderReaches())...))
 
 	// The data must exercise every part of the definitions.
 	seen := map[string]int{}
@@ -139,4 +153,76 @@ func compareMetrics(t *testing.T, events []byte, tc metricsCase) {
 			t.Fatal("too many differences")
 		}
 	}
+}
+
+// ladderReaches is funnel.sql up to its per-person ladder, then the number
+// of people who reached each step in each month.
+func ladderReaches() string {
+	i := strings.Index(Funnel, "steps(k) AS (")
+	return Funnel[:i] + `reach AS (
+    SELECT l.community, t.k, CAST(date_trunc('month', l.days[t.k + 1]) AS DATE) AS month
+    FROM ladder l CROSS JOIN range(6) t(k)
+    WHERE l.days[t.k + 1] IS NOT NULL
+)
+SELECT community, CAST(month AS VARCHAR) AS month, k, count(*) AS n FROM reach GROUP BY ALL`
+}
+
+// checkConversions checks the conversion rates against the ladder's
+// reaches: to step k in month M, of the people who had reached step k-1
+// by M's end and not step k before M, the share who reached k in M.
+func checkConversions(t *testing.T, rows []analyze.MetricRow, reaches []map[string]any) {
+	t.Helper()
+	type key struct {
+		community, month string
+		k                int
+	}
+	n := map[key]int64{}
+	for _, r := range reaches {
+		var k int
+		var c int64
+		fmt.Sscan(fmt.Sprint(r["k"]), &k)
+		fmt.Sscan(fmt.Sprint(r["n"]), &c)
+		n[key{fmt.Sprint(r["community"]), fmt.Sprint(r["month"]), k}] = c
+	}
+	// by sums step k's reaches in the months up to month (before: < month).
+	by := func(community string, k int, month string, inclusive bool) int64 {
+		var s int64
+		for kk, c := range n {
+			if kk.community == community && kk.k == k && (kk.month < month || inclusive && kk.month == month) {
+				s += c
+			}
+		}
+		return s
+	}
+	stage := map[string]int{}
+	for i, st := range analyze.Stages {
+		stage[analyze.ConversionMetric(st)] = i
+	}
+	moved := 0
+	for _, r := range rows {
+		k, month := stage[r.Metric], r.Period.Format(time.DateOnly)
+		den := by(r.Community, k-1, month, true) - by(r.Community, k, month, false)
+		num := n[key{r.Community, month, k}]
+		var want *float64
+		if den > 0 {
+			v := float64(num) / float64(den)
+			want = &v
+		}
+		if r.Count == nil || *r.Count != den || (want == nil) != (r.Value == nil) || want != nil && *want != *r.Value {
+			t.Errorf("%s %s %s: %v of %v in Go; the ladder gives %d of %d", r.Community, month, r.Metric, deref(r.Value), deref(r.Count), num, den)
+		}
+		if num > 0 {
+			moved++
+		}
+	}
+	if len(rows) == 0 || moved == 0 {
+		t.Errorf("%d conversion rows, %d with someone converting: the world tests too little", len(rows), moved)
+	}
+}
+
+func deref[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return *p
 }
