@@ -1,18 +1,13 @@
 package analyze
 
 import (
-	"context"
 	"fmt"
-	"log/slog"
-	"path/filepath"
 	"reflect"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/journeys-dev/journeys/collect"
-	"github.com/journeys-dev/journeys/internal/table"
 )
 
 // cohortWorld is a handful of people whose cohorts are worked out by hand
@@ -196,31 +191,6 @@ func TestCohortsOnASyntheticHistory(t *testing.T) {
 		t.Fatalf("%d cohorts, %d people still acting: the history tests nothing", len(sizes), acting)
 	}
 
-	dir := t.TempDir()
-	if err := table.WriteFile(filepath.Join(dir, EventsFile), events); err != nil {
-		t.Fatal(err)
-	}
-	opts.Logger = slog.New(slog.DiscardHandler)
-	if _, err := Run(context.Background(), dir, opts); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, CohortsFile)
-	checkTable(t, path, res.Cohorts)
-	md, err := table.Metadata(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if md[table.MetaTable] != "cohorts" || md[table.MetaAnalysisDate] != "2025-01-01" || md[table.MetaModelHash] != DefaultModel().Hash() {
-		t.Errorf("cohorts.parquet footer: %v", md)
-	}
-	// The same journeys.* keys as the other analysis tables.
-	other, err := table.Metadata(filepath.Join(dir, ContributorsFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range other {
-		if strings.HasPrefix(k, "journeys.") && k != table.MetaTable && md[k] != v {
-			t.Errorf("cohorts.parquet footer: %s = %q, contributors.parquet has %q", k, md[k], v)
-		}
-	}
+	checkRunWrites(t, events, opts, CohortsFile, res.Cohorts)
+	// Its footer has every key of the other analysis tables: TestRunRecordsTheModelVersion.
 }

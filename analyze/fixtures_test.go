@@ -1,8 +1,13 @@
 package analyze
 
 import (
+	"context"
+	"log/slog"
+	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/journeys-dev/journeys/internal/table"
 
 	"github.com/journeys-dev/journeys/collect"
 )
@@ -86,4 +91,27 @@ func str(p *string) string {
 		return "<nil>"
 	}
 	return *p
+}
+
+// checkRunWrites runs the whole analysis (Run) on events and checks that
+// file holds want, what Analyze returned, with the analysis' footer.
+func checkRunWrites[T any](t *testing.T, events []collect.Event, opts Options, file string, want []T) {
+	t.Helper()
+	dir := t.TempDir()
+	if err := table.WriteFile(filepath.Join(dir, EventsFile), events); err != nil {
+		t.Fatal(err)
+	}
+	opts.Logger = slog.New(slog.DiscardHandler)
+	if _, err := Run(context.Background(), dir, opts); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, file)
+	checkTable(t, path, want)
+	md, err := table.Metadata(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if md[table.MetaTable] != table.TableName(path) || md[table.MetaAnalysisDate] != opts.AsOf.Format(time.DateOnly) || md[table.MetaModelHash] != DefaultModel().Hash() {
+		t.Errorf("%s footer: %v", file, md)
+	}
 }

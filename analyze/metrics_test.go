@@ -1,18 +1,14 @@
 package analyze
 
 import (
-	"context"
 	"fmt"
-	"log/slog"
 	"math"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/journeys-dev/journeys/collect"
-	"github.com/journeys-dev/journeys/internal/table"
 )
 
 // metricsWorld is a handful of people and items whose metrics are worked
@@ -286,23 +282,7 @@ func TestMetricsOnASyntheticHistory(t *testing.T) {
 			newcomers, contacts, answered, decided)
 	}
 
-	dir := t.TempDir()
-	if err := table.WriteFile(filepath.Join(dir, EventsFile), events); err != nil {
-		t.Fatal(err)
-	}
-	opts.Logger = slog.New(slog.DiscardHandler)
-	if _, err := Run(context.Background(), dir, opts); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, MetricsFile)
-	checkTable(t, path, res.Metrics)
-	md, err := table.Metadata(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if md[table.MetaTable] != "metrics" || md[table.MetaAnalysisDate] != "2025-01-01" || md[table.MetaModelHash] != DefaultModel().Hash() {
-		t.Errorf("metrics.parquet footer: %v", md)
-	}
+	checkRunWrites(t, events, opts, MetricsFile, res.Metrics)
 }
 
 // An account GitHub serves as a bot only on a later event is still left
