@@ -305,7 +305,9 @@ const (
 type acVersion func(i int) (map[string]bool, acVersionState)
 
 // firstListed returns, per lowercased login, the first point whose version
-// lists it, and whether every answer is exact (false when a version it
+// lists it; the logins whose point is only a bound (by: the versions before
+// it, back to one that does not list the login, could not be read, so the
+// login was first listed at that point or earlier); and whether every answer is exact (false when a version it
 // needed was unknown; the answer is then the earliest point known to list
 // the login, or its bot message's). The newest point's version is the
 // file on the default branch now, which lists every login.
@@ -317,12 +319,13 @@ type acVersion func(i int) (map[string]bool, acVersionState)
 // logins.
 //
 // known answers like version, but only from versions already read.
-func (tl *acTimeline) firstListed(logins []string, version, known acVersion) (map[string]int, bool) {
+func (tl *acTimeline) firstListed(logins []string, version, known acVersion) (map[string]int, map[string]bool, bool) {
 	n := len(tl.points)
 	out := make(map[string]int, len(logins))
+	by := map[string]bool{}
 	exact := true
 	if n == 0 {
-		return out, true
+		return out, by, true
 	}
 	get := func(i int) (map[string]bool, acVersionState) {
 		if i == n-1 {
@@ -368,6 +371,9 @@ func (tl *acTimeline) firstListed(logins []string, version, known acVersion) (ma
 			groups[span{-1, p}] = append(groups[span{-1, p}], l)
 		default:
 			out[l] = j
+			// Unreadable versions between the last one not listing l
+			// (or the file's start) and j: l was listed by j.
+			by[l] = j-p > 1
 		}
 	}
 	var solve func(lo, hi int, s []string)
@@ -392,6 +398,8 @@ func (tl *acTimeline) firstListed(logins []string, version, known acVersion) (ma
 		if mid < 0 || st == acUnknown {
 			for _, l := range s {
 				out[l] = hi
+				// Only unreadable versions between lo and hi: listed by hi.
+				by[l] = mid < 0 && hi-lo > 1
 			}
 			exact = exact && mid < 0
 			return
@@ -439,7 +447,7 @@ func (tl *acTimeline) firstListed(logins []string, version, known acVersion) (ma
 		slices.Sort(s)
 		solve(sp.lo, sp.hi, s)
 	}
-	return out, exact
+	return out, by, exact
 }
 
 // acLoginsNow returns the lowercased logins the file lists now, sorted.
@@ -526,7 +534,7 @@ func (rc *repoCollector) dateACVersions(ctx context.Context) error {
 		defer rc.mu.Unlock()
 		return cached(i)
 	}
-	_, exact := tl.firstListed(logins, version, known)
+	_, by, exact := tl.firstListed(logins, version, known)
 	if len(fetched) > 0 || exact {
 		if err := rc.apply(&delta{ACVersions: fetched, ACDated: exact}); err != nil {
 			return err
@@ -538,6 +546,9 @@ func (rc *repoCollector) dateACVersions(ctx context.Context) error {
 			return ferr // quota, cancellation, bad credentials: stop the run
 		}
 		rc.noteIncomplete(ferr.Error())
+	} else if n := countTrue(by); n > 0 && exact {
+		rc.noteIncomplete(fmt.Sprintf("%s of %s: older versions could not be read (GitHub did not serve them, or they were not valid JSON), so %d %s dated as listed by, not since, the first version read that lists them (first_listed_by in recognitions.parquet)",
+			acPath, rc.repo, n, plural(n, "person is", "people are")))
 	} else if !exact {
 		rc.noteIncomplete(fmt.Sprintf("%s of %s: the version budget (%d a run) did not date everyone; the next run goes on", acPath, rc.repo, acVersionBudget))
 	}
@@ -556,14 +567,25 @@ func acVersionSet(v *acReadVersion) (map[string]bool, acVersionState) {
 }
 
 // acFirstListed returns, per lowercased login listed now, when it was first
-// listed on the default branch, from the state alone.
-func acFirstListed(s *repoState) map[string]time.Time {
+// listed on the default branch, from the state alone, and the logins for
+// which that date is only a bound ("listed by").
+func acFirstListed(s *repoState) (map[string]time.Time, map[string]bool) {
 	tl := newACTimeline(s)
 	v := cachedVersion(tl, s.AC)
-	first, _ := tl.firstListed(acLoginsNow(s.AC), v, v)
+	first, by, _ := tl.firstListed(acLoginsNow(s.AC), v, v)
 	out := make(map[string]time.Time, len(first))
 	for l, i := range first {
 		out[l] = tl.points[i].Date
 	}
-	return out
+	return out, by
+}
+
+func countTrue(m map[string]bool) int {
+	n := 0
+	for _, v := range m {
+		if v {
+			n++
+		}
+	}
+	return n
 }

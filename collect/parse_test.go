@@ -112,7 +112,7 @@ func TestFirstListedFollowsTheDefaultBranch(t *testing.T) {
 		reads++
 		return acVersionSet(versions[tl.points[i].SHA])
 	}
-	got, exact := tl.firstListed(acLoginsNow(s.AC), version, func(int) (map[string]bool, acVersionState) { return nil, acUnknown })
+	got, by, exact := tl.firstListed(acLoginsNow(s.AC), version, func(int) (map[string]bool, acVersionState) { return nil, acUnknown })
 	dates := map[string]time.Time{}
 	for l, i := range got {
 		dates[l] = tl.points[i].Date
@@ -124,6 +124,13 @@ func TestFirstListedFollowsTheDefaultBranch(t *testing.T) {
 	for l, w := range want {
 		if !dates[l].Equal(w) {
 			t.Errorf("%s: first listed at %v, want %v", l, dates[l], w)
+		}
+	}
+	// f4 could not be read: dan (named by its message) and erin (found by
+	// bisection) were listed by f5, perhaps already at f4.
+	for _, l := range []string{"alice", "bob", "carol", "dan", "erin"} {
+		if want := l == "dan" || l == "erin"; by[l] != want {
+			t.Errorf("%s: listed by (a bound) = %v, want %v", l, by[l], want)
 		}
 	}
 	t.Logf("%d versions read for %d points", reads, len(tl.points))

@@ -173,6 +173,10 @@ type Recognition struct {
 	Name          *string    `parquet:"name"`
 	Contributions []string   `parquet:"contributions"`
 	FirstListedAt *time.Time `parquet:"first_listed_at"`
+	// FirstListedBy is true when FirstListedAt is only a bound: older
+	// versions of the file could not be read, so the person was listed by
+	// that date, perhaps earlier.
+	FirstListedBy bool `parquet:"first_listed_by"`
 }
 
 // An Event is one row of events.parquet: one action by a person, from any

@@ -278,7 +278,7 @@ func (t *tables) addRepo(community, repo string, s *repoState, failure string, n
 	}
 
 	if s.AC != nil && s.AC.Exists {
-		first := acFirstListed(s)
+		first, by := acFirstListed(s)
 		people := slices.Clone(s.AC.People)
 		slices.SortStableFunc(people, func(a, b acEntry) int { return cmp.Compare(strings.ToLower(a.Login), strings.ToLower(b.Login)) })
 		for _, p := range people {
@@ -289,6 +289,7 @@ func (t *tables) addRepo(community, repo string, s *repoState, failure string, n
 			rec := Recognition{Community: community, Repo: repo, Login: p.Login, Name: strOrNil(p.Name), Contributions: contrib}
 			if at, ok := first[strings.ToLower(p.Login)]; ok {
 				rec.FirstListedAt = ptr(at.UTC())
+				rec.FirstListedBy = by[strings.ToLower(p.Login)]
 				ev := base
 				ev.Actor, ev.Kind, ev.OccurredAt = ptr(p.Login), KindRecognized, at.UTC()
 				ev.Detail, ev.SourceID = ptr(strings.Join(contrib, ",")), "all-contributors:"+p.Login

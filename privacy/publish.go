@@ -113,7 +113,7 @@ func Publish(ctx context.Context, src, dst string, opts PublishOptions) error {
 	})
 	publishTable(pb, RecognitionsTable+".parquet", func(r *collect.Recognition) Recognition {
 		return Recognition{Community: r.Community, Repo: repo(r.Repo), Login: p.Login(r.Login),
-			Contributions: r.Contributions, FirstListedAt: r.FirstListedAt}
+			Contributions: r.Contributions, FirstListedAt: r.FirstListedAt, FirstListedBy: r.FirstListedBy}
 	})
 	publishTable(pb, EventsTable+".parquet", func(r *collect.Event) Event {
 		return Event{Community: r.Community, Repo: repo(r.Repo), Actor: p.LoginPtr(r.Actor), ActorType: r.ActorType, Kind: r.Kind,

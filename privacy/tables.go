@@ -99,6 +99,7 @@ type Recognition struct {
 	Login         string     `parquet:"login"`
 	Contributions []string   `parquet:"contributions"`
 	FirstListedAt *time.Time `parquet:"first_listed_at"`
+	FirstListedBy bool       `parquet:"first_listed_by"`
 }
 
 // An Event is a row of the published events.parquet: no author name or
