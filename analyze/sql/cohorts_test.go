@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -75,11 +74,7 @@ func TestCohortsSQLMatchesTheGoAnalysis(t *testing.T) {
 	}
 	for _, w := range worlds {
 		t.Run(w.name, func(t *testing.T) {
-			dir := w.dir(t)
-			events, err := os.ReadFile(filepath.Join(dir, analyze.EventsFile))
-			if err != nil {
-				t.Fatal(err)
-			}
+			events := eventsIn(t, w.dir(t))
 			for _, tc := range w.cases {
 				t.Run(tc.asOf, func(t *testing.T) {
 					compareCohorts(t, events, tc.asOf, tc.bots)
@@ -91,24 +86,14 @@ func TestCohortsSQLMatchesTheGoAnalysis(t *testing.T) {
 
 func compareCohorts(t *testing.T, events []byte, asOfText string, bots analyze.BotRules) {
 	asOf, _ := time.Parse(time.DateOnly, asOfText)
-	out := t.TempDir()
-	if err := os.WriteFile(filepath.Join(out, analyze.EventsFile), events, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := analyze.Run(context.Background(), out, analyze.Options{AsOf: asOf, Bots: bots,
-		Logger: slog.New(slog.DiscardHandler)}); err != nil {
-		t.Fatal(err)
-	}
+	out, views := analyzed(t, events, analyze.Options{AsOf: asOf, Bots: bots})
 	want, err := table.ReadFile[analyze.CohortRow](filepath.Join(out, analyze.CohortsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := duckdb(t,
-		"CREATE VIEW events AS SELECT * FROM read_parquet("+quote(filepath.Join(out, analyze.EventsFile))+")",
-		"CREATE VIEW identities AS SELECT * FROM read_parquet("+quote(filepath.Join(out, analyze.IdentitiesFile))+")",
-		fmt.Sprintf("SET VARIABLE as_of = DATE %s; SET VARIABLE bot_include = %s; SET VARIABLE bot_exclude = %s;",
-			quote(asOfText), sqlList(bots.Include), sqlList(bots.Exclude)),
-		Cohorts)
+	got := duckdb(t, append(views, fmt.Sprintf("SET VARIABLE as_of = DATE %s; SET VARIABLE bot_include = %s; SET VARIABLE bot_exclude = %s;",
+		quote(asOfText), sqlList(bots.Include), sqlList(bots.Exclude)),
+		Cohorts)...)
 
 	// The data must exercise every part of the definition.
 	var cohorts, acting, zero, censored int

@@ -1,10 +1,7 @@
 package sql
 
 import (
-	"context"
 	"fmt"
-	"log/slog"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -31,27 +28,12 @@ func TestFunnelSQLMatchesTheGoAnalysis(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			asOf, _ := time.Parse(time.DateOnly, tc.asOf)
-			out := t.TempDir()
-			b, err := os.ReadFile(filepath.Join(dir, "events.parquet"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(filepath.Join(out, "events.parquet"), b, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := analyze.Run(context.Background(), out, analyze.Options{AsOf: asOf, Model: tc.model,
-				Logger: slog.New(slog.DiscardHandler)}); err != nil {
-				t.Fatal(err)
-			}
+			out, views := analyzed(t, eventsIn(t, dir), analyze.Options{AsOf: asOf, Model: tc.model})
 			want, err := table.ReadFile[analyze.FunnelRow](filepath.Join(out, analyze.FunnelFile))
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := duckdb(t,
-				"CREATE VIEW events AS SELECT * FROM read_parquet("+quote(filepath.Join(out, "events.parquet"))+")",
-				"CREATE VIEW identities AS SELECT * FROM read_parquet("+quote(filepath.Join(out, analyze.IdentitiesFile))+")",
-				variables(tc.asOf, tc.model, analyze.BotRules{}),
-				Funnel)
+			got := duckdb(t, append(views, variables(tc.asOf, tc.model, analyze.BotRules{}), Funnel)...)
 			if len(got) != len(want) {
 				t.Fatalf("SQL gives %d funnel rows, Go %d", len(got), len(want))
 			}

@@ -1,10 +1,7 @@
 package sql
 
 import (
-	"context"
 	"fmt"
-	"log/slog"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -44,11 +41,7 @@ func TestMetricsSQLMatchesTheGoAnalysis(t *testing.T) {
 	}
 	for _, w := range worlds {
 		t.Run(w.name, func(t *testing.T) {
-			dir := w.dir(t)
-			events, err := os.ReadFile(filepath.Join(dir, analyze.EventsFile))
-			if err != nil {
-				t.Fatal(err)
-			}
+			events := eventsIn(t, w.dir(t))
 			for _, tc := range w.cases {
 				t.Run(fmt.Sprintf("%s, %d days", tc.asOf, tc.activeDays), func(t *testing.T) {
 					compareMetrics(t, events, tc)
@@ -62,23 +55,12 @@ func compareMetrics(t *testing.T, events []byte, tc metricsCase) {
 	asOf, _ := time.Parse(time.DateOnly, tc.asOf)
 	model := analyze.DefaultModel()
 	model.ActiveDays = tc.activeDays
-	out := t.TempDir()
-	if err := os.WriteFile(filepath.Join(out, analyze.EventsFile), events, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := analyze.Run(context.Background(), out, analyze.Options{AsOf: asOf, Model: model, Bots: tc.bots,
-		Logger: slog.New(slog.DiscardHandler)}); err != nil {
-		t.Fatal(err)
-	}
+	out, views := analyzed(t, events, analyze.Options{AsOf: asOf, Model: model, Bots: tc.bots})
 	want, err := table.ReadFile[analyze.MetricRow](filepath.Join(out, analyze.MetricsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	views := []string{
-		"CREATE VIEW events AS SELECT * FROM read_parquet(" + quote(filepath.Join(out, analyze.EventsFile)) + ")",
-		"CREATE VIEW identities AS SELECT * FROM read_parquet(" + quote(filepath.Join(out, analyze.IdentitiesFile)) + ")",
-		variables(tc.asOf, model, tc.bots),
-	}
+	views = append(views, variables(tc.asOf, model, tc.bots))
 	got := duckdb(t, append(views, Metrics)...)
 	// The conversion rates follow the funnel's ladder: checked against
 	// funnel.sql's ladder below, not metrics.sql.

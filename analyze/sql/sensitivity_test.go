@@ -1,10 +1,7 @@
 package sql
 
 import (
-	"context"
 	"fmt"
-	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -23,23 +20,12 @@ func TestSensitivityMatchesTheSQLModel(t *testing.T) {
 	dir := collected(t)
 	const asOf = "2023-09-30"
 	day, _ := time.Parse(time.DateOnly, asOf)
-	out := t.TempDir()
-	b, err := os.ReadFile(filepath.Join(dir, "events.parquet"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(out, "events.parquet"), b, 0o644); err != nil {
-		t.Fatal(err)
-	}
 	base := analyze.DefaultModel()
 	grid, err := analyze.SensitivityGrid(base, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := analyze.Run(context.Background(), out, analyze.Options{AsOf: day, Model: base, Sensitivity: grid,
-		Logger: slog.New(slog.DiscardHandler)}); err != nil {
-		t.Fatal(err)
-	}
+	out, views := analyzed(t, eventsIn(t, dir), analyze.Options{AsOf: day, Model: base, Sensitivity: grid})
 	rows, err := table.ReadFile[analyze.SensitivityRow](filepath.Join(out, analyze.SensitivityFile))
 	if err != nil {
 		t.Fatal(err)
@@ -48,10 +34,6 @@ func TestSensitivityMatchesTheSQLModel(t *testing.T) {
 	want := map[key]analyze.SensitivityRow{}
 	for _, r := range rows {
 		want[key{r.Community, r.Variant, r.Stage}] = r
-	}
-	views := []string{
-		"CREATE VIEW events AS SELECT * FROM read_parquet(" + quote(filepath.Join(out, "events.parquet")) + ")",
-		"CREATE VIEW identities AS SELECT * FROM read_parquet(" + quote(filepath.Join(out, analyze.IdentitiesFile)) + ")",
 	}
 	checked := 0
 	moved := false

@@ -136,29 +136,14 @@ func TestStagesSQLMatchesTheGoAnalysis(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			asOf, _ := time.Parse("2006-01-02", tc.asOf)
-			out := t.TempDir()
-			for _, f := range []string{"events.parquet"} {
-				b, err := os.ReadFile(filepath.Join(dir, f))
-				if err != nil {
-					t.Fatal(err)
-				}
-				os.WriteFile(filepath.Join(out, f), b, 0o644)
-			}
-			if _, err := analyze.Run(context.Background(), out, analyze.Options{AsOf: asOf, Model: tc.model, Bots: tc.bots,
-				Logger: slog.New(slog.DiscardHandler)}); err != nil {
-				t.Fatal(err)
-			}
+			asOf, _ := time.Parse(time.DateOnly, tc.asOf)
+			out, views := analyzed(t, eventsIn(t, dir), analyze.Options{AsOf: asOf, Model: tc.model, Bots: tc.bots})
 			want, err := table.ReadFile[analyze.Contributor](filepath.Join(out, analyze.ContributorsFile))
 			if err != nil {
 				t.Fatal(err)
 			}
 			m := tc.model
-			got := duckdb(t,
-				"CREATE VIEW events AS SELECT * FROM read_parquet("+quote(filepath.Join(out, "events.parquet"))+")",
-				"CREATE VIEW identities AS SELECT * FROM read_parquet("+quote(filepath.Join(out, analyze.IdentitiesFile))+")",
-				variables(tc.asOf, m, tc.bots),
-				Stages)
+			got := duckdb(t, append(views, variables(tc.asOf, m, tc.bots), Stages)...)
 			if len(want) < 20 {
 				t.Fatalf("only %d contributors: the input is too small to test anything", len(want))
 			}
@@ -180,6 +165,35 @@ func TestStagesSQLMatchesTheGoAnalysis(t *testing.T) {
 			}
 		})
 	}
+}
+
+// analyzed runs the Go analysis with opts on a copy of events (an
+// events.parquet's bytes) and returns the output folder and the statements
+// that give the SQL its two views of it, events and identities.
+func analyzed(t *testing.T, events []byte, opts analyze.Options) (out string, views []string) {
+	t.Helper()
+	out = t.TempDir()
+	if err := os.WriteFile(filepath.Join(out, analyze.EventsFile), events, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opts.Logger = slog.New(slog.DiscardHandler)
+	if _, err := analyze.Run(context.Background(), out, opts); err != nil {
+		t.Fatal(err)
+	}
+	return out, []string{
+		"CREATE VIEW events AS SELECT * FROM read_parquet(" + quote(filepath.Join(out, analyze.EventsFile)) + ")",
+		"CREATE VIEW identities AS SELECT * FROM read_parquet(" + quote(filepath.Join(out, analyze.IdentitiesFile)) + ")",
+	}
+}
+
+// eventsIn reads the events.parquet of a collected world.
+func eventsIn(t *testing.T, dir string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, analyze.EventsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // variables sets the analysis date, the model's thresholds and the bot
