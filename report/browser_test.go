@@ -74,6 +74,8 @@ var browserServices = map[string]bool{
 	"edgedl.me.gvt1.com":                  true,
 	"redirector.gvt1.com":                 true,
 	"android.clients.google.com":          true,
+	// Chromium 156 probes www.google.com on start, even for a blank page.
+	"www.google.com": true,
 }
 
 // pageRequests drops the browser's own requests from reqs.

@@ -98,6 +98,9 @@ type Community struct {
 	// (none when the run is pseudonymized); LeaderCount counts them all.
 	NewLeaders  []string
 	LeaderCount int64
+	// ResponseEvents counts the comments and reviews by people (bots
+	// excepted): none means time to first response cannot be measured.
+	ResponseEvents int64
 	// Sensitivity is the community's sensitivity analysis; nil without one.
 	Sensitivity *Sensitivity
 }

@@ -22,6 +22,8 @@ type communityEvents struct {
 	ids    map[string]int32
 	people []personEvents
 	items  map[itemKey]firstResponses
+	// responses counts the comments and reviews by people (bots excepted).
+	responses int64
 }
 
 type itemKey struct {
@@ -162,6 +164,9 @@ func (x *eventIndex) add(events []collect.Event) {
 		if p.bot {
 			continue
 		}
+		if response {
+			comm.responses++
+		}
 		at := e.OccurredAt
 		if contact {
 			if p.firstContact.IsZero() || at.Before(p.firstContact) {
@@ -206,6 +211,7 @@ func (x *eventIndex) finish(r *Report, byName map[string]*Community) {
 		if c == nil {
 			continue
 		}
+		c.ResponseEvents = comm.responses
 		newcomers := map[int32]int64{}
 		firstItems := map[int32]int64{}
 		responseHours := map[int32][]float64{} // by month of the first item

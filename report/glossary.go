@@ -33,6 +33,6 @@ func glossary(m analyze.Model) []term {
 		{"Never acted", "seen only through stars, forks, a listing in .all-contributorsrc or their pull request merged by someone else: no state."},
 		{"Newcomers", "people whose first contact (issue, pull request, comment, review or commit) was in the month."},
 		{"First issue or PR", "people who opened their first issue or pull request in the month, whether or not it was their first contact: someone who commented in an earlier month is among that month's newcomers and counts here, so this column can exceed Newcomers."},
-		{"Time to first response", "hours from a newcomer's first issue or pull request to the first comment, review or close by someone else who is not a bot."},
+		{"Time to first response", "hours from a newcomer's first issue or pull request to the first comment or review by someone else who is not a bot; unanswered items are left out of the medians."},
 	}
 }

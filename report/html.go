@@ -196,6 +196,10 @@ func responseData(c *Community, yMax float64) chartData {
 		}
 		d.Rows = append(d.Rows, []string{q.Label, fmtInt(q.Items), fmtInt(q.Answered), med, p90})
 	}
+	if c.ResponseEvents == 0 {
+		d.Empty = noResponses
+		return d
+	}
 	if !answered {
 		d.Empty = "No newcomer's first issue or pull request was answered in the last 16 quarters."
 		return d
@@ -264,6 +268,20 @@ var funcs = template.FuncMap{
 	"people":        people,
 	"plural":        plural,
 	"failureBanner": failureBanner,
+	"unchanged":     unchangedSentence,
+	"emptyTables":   emptyTables,
+}
+
+// emptyTables names the tables with no rows, for one line under the
+// table of row counts.
+func emptyTables(ts []TableCount) string {
+	var names []string
+	for _, t := range ts {
+		if t.Rows == 0 {
+			names = append(names, t.Table)
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 var page = template.Must(template.New("report").Funcs(funcs).Parse(pageTemplate))
@@ -368,6 +386,9 @@ th { background: var(--bg); }
 <tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
 {{- end}}
 </tbody></table></div>
+{{- with unchanged .}}
+<p class="reading">{{.}}</p>
+{{- end}}
 {{- if .Folded}}
 </details>
 {{- end}}
@@ -387,10 +408,13 @@ th { background: var(--bg); }
 <p>{{int64 .Collection.ReposTotal}} repositories ({{int64 (len .Collection.ReposFailed)}} failed), {{int .Collection.Requests}} API requests{{if not .Collection.FinishedAt.IsZero}}, collection finished {{.Collection.FinishedAt.UTC.Format "2006-01-02 15:04"}} UTC{{end}}; {{int .Collection.EventsRead}} events analysed, {{plural .Collection.Bots "account" "accounts"}} set aside as bots.</p>
 {{- if .Collection.Tables}}
 <table><thead><tr><th>Table</th><th>Rows</th></tr></thead><tbody>
-{{- range .Collection.Tables}}
+{{- range .Collection.Tables}}{{if .Rows}}
 <tr><td>{{.Table}}</td><td>{{int .Rows}}</td></tr>
-{{- end}}
+{{- end}}{{end}}
 </tbody></table>
+{{- with emptyTables .Collection.Tables}}
+<p>Empty: {{.}}.</p>
+{{- end}}
 {{- end}}
 {{- if .Collection.Repos}}
 <details><summary>Repositories</summary>

@@ -6,6 +6,7 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -174,11 +175,19 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	}
 	p("; %s events analysed, %s set aside as bots.\n\n", fmtInt(col.EventsRead), plural(col.Bots, "account", "accounts"))
 	if len(col.Tables) > 0 {
+		var empty []string
 		p("| Table | Rows |\n|---|---:|\n")
 		for _, t := range col.Tables {
+			if t.Rows == 0 {
+				empty = append(empty, mdText(t.Table))
+				continue
+			}
 			p("| %s | %s |\n", mdText(t.Table), fmtInt(t.Rows))
 		}
 		p("\n")
+		if len(empty) > 0 {
+			p("Empty: %s.\n\n", strings.Join(empty, ", "))
+		}
 	}
 	if len(col.Repos) > 0 {
 		p("<details><summary>Repositories</summary>\n\n")
@@ -239,7 +248,7 @@ func writeCommunityMarkdown(p func(string, ...any), r *Report, c *Community) {
 	if len(c.Funnel) == 0 {
 		p("No funnel in the analysis.\n\n")
 	} else {
-		p("%s The glossary at the end defines every column.\n\n", funnelNote)
+		p("%s %s\n\n", funnelNote, glossaryLink)
 		p("| Step | Reached | Conversion from step before | Conversion from first contact | Median days from first contact (people) | Now at stage |\n|---|---:|---:|---:|---:|---:|\n")
 		for _, row := range funnelRows(c) {
 			p("| %s |\n", strings.Join(append([]string{mdText(row[0])}, row[1:]...), " | "))
@@ -251,7 +260,7 @@ func writeCommunityMarkdown(p func(string, ...any), r *Report, c *Community) {
 	if len(c.States) == 0 {
 		p("No monthly snapshots in the analysis, so no activity states.\n\n")
 	} else {
-		p("%s\n\n", statesSentence(c, r.AsOf))
+		p("%s %s\n\n", statesSentence(c, r.AsOf), glossaryLink)
 		p("| %s |\n|---|---:|---:|---:|---:|---:|\n", strings.Join(stateHead, " | "))
 		for _, row := range stateRows(c, stateMarkdownMonths) {
 			p("| %s |\n", strings.Join(row, " | "))
@@ -297,19 +306,74 @@ func writeCommunityMarkdown(p func(string, ...any), r *Report, c *Community) {
 		return
 	}
 	p("Newcomers: people whose first issue, pull request, comment, review or commit here was in the month. ")
-	p("Time to first response: on the first issue or pull request they opened, until a comment or review by someone else, bots excepted. ")
-	p("People: everyone at a stage at the month's end, churned people excepted.\n\n")
-	p("| Month | Newcomers | First issue or PR | Median time to first response | People |\n|---|---:|---:|---:|---:|\n")
-	for i := len(months) - 1; i >= 0; i-- {
-		m := months[i]
-		resp := "–"
-		if m.MedianResponseHours != nil {
-			resp = fmtHours(*m.MedianResponseHours)
-		}
-		p("| %s | %s | %s | %s | %s |\n", m.Month.Format("2006-01"), fmtInt(m.Newcomers), fmtInt(m.FirstItems), resp, fmtInt(m.Total))
+	withResponse := c.ResponseEvents > 0
+	if withResponse {
+		p("Time to first response: on the first issue or pull request they opened, until a comment or review by someone else, bots excepted. ")
+	}
+	p("People: everyone at a stage at the month's end, churned people excepted. Months in a row without newcomers share a line. %s\n\n", glossaryLink)
+	if !withResponse {
+		p("%s\n\n", noResponses)
+	}
+	head := []string{"Month", "Newcomers", "First issue or PR", "Median time to first response", "People"}
+	if !withResponse {
+		head = slices.Delete(head, 3, 4)
+	}
+	p("| %s |\n|---|%s\n", strings.Join(head, " | "), strings.Repeat("---:|", len(head)-1))
+	for _, row := range newcomerRows(months, withResponse) {
+		p("| %s |\n", strings.Join(row, " | "))
 	}
 	p("\n")
 }
+
+// glossaryLink points a table's reader to the definitions of its columns.
+const glossaryLink = "The [glossary](#glossary) defines every column."
+
+// noResponses says why the reports show no time to first response.
+const noResponses = "The data holds no comments or reviews, so time to first response cannot be measured."
+
+// newcomerRows are the rows of the newcomers table, newest month first. A
+// run of two or more months with neither a newcomer nor a first issue or
+// pull request is one row, so that quiet years do not fill the summary.
+func newcomerRows(months []MonthFigures, withResponse bool) [][]string {
+	var out [][]string
+	for i := len(months) - 1; i >= 0; {
+		m := months[i]
+		j := i // months[j..i] is a run of quiet months
+		for j > 0 && quiet(months[j-1]) && quiet(m) {
+			j--
+		}
+		if j < i {
+			lo, hi := months[j].Total, months[j].Total
+			for _, q := range months[j : i+1] {
+				lo, hi = min(lo, q.Total), max(hi, q.Total)
+			}
+			total := fmtInt(lo)
+			if hi != lo {
+				total += "–" + fmtInt(hi)
+			}
+			row := []string{months[j].Month.Format("2006-01") + " to " + m.Month.Format("2006-01"), "0", "0"}
+			if withResponse {
+				row = append(row, "–")
+			}
+			out = append(out, append(row, total))
+			i = j - 1
+			continue
+		}
+		row := []string{m.Month.Format("2006-01"), fmtInt(m.Newcomers), fmtInt(m.FirstItems)}
+		if withResponse {
+			resp := "–"
+			if m.MedianResponseHours != nil {
+				resp = fmtHours(*m.MedianResponseHours)
+			}
+			row = append(row, resp)
+		}
+		out = append(out, append(row, fmtInt(m.Total)))
+		i--
+	}
+	return out
+}
+
+func quiet(m MonthFigures) bool { return m.Newcomers == 0 && m.FirstItems == 0 }
 
 func orDash(s string) string {
 	if s == "" {

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/journeys-dev/journeys/analyze"
@@ -169,6 +170,9 @@ type sensitivityTable struct {
 	Title string
 	Head  []string
 	Rows  [][]string
+	// Unchanged names the variants that move no cell of the table: they
+	// share a sentence instead of filling rows.
+	Unchanged []string
 	// Folded tables are shown on request (HTML) or left out (Markdown).
 	Folded bool
 }
@@ -185,48 +189,69 @@ func withChange(got, was int64) string {
 	return fmtInt(got)
 }
 
+// stageHalves split the six stages into two tables of three, so that no
+// table is wider than a phone or a job summary.
+var stageHalves = [2]struct {
+	name     string
+	from, to int
+}{{"discovery to participation", 0, 3}, {"sustained participation to leadership", 3, 6}}
+
 // sensitivityTables lays a community's sensitivity analysis out as tables:
-// people at each stage, in each activity state, and (folded) reaching each
-// step of the funnel.
+// people at each stage (in two halves), in each activity state, and
+// (folded) reaching each step of the funnel.
 func sensitivityTables(s *Sensitivity) []sensitivityTable {
 	if s == nil {
 		return nil
 	}
-	stages := sensitivityTable{Title: "People at each stage on the analysis date", Head: []string{"Variant"}}
-	reached := sensitivityTable{Title: "People who reached each step of the funnel", Head: []string{"Variant"}, Folded: true}
-	for _, st := range analyze.Stages {
-		stages.Head = append(stages.Head, stageLabel(st))
-		reached.Head = append(reached.Head, stageLabel(st))
-	}
-	states := sensitivityTable{Title: "People in each activity state on the analysis date", Head: []string{"Variant"}}
-	for _, st := range sensitivityStates {
-		states.Head = append(states.Head, sensitivityStateLabels[st])
-	}
 	b := &s.Baseline
-	row := func(v *SensitivityVariant, got, was []int64) []string {
-		out := []string{variantLabel(v)}
-		for i := range got {
-			out = append(out, withChange(got[i], was[i]))
+	table := func(title string, folded bool, head []string, variants []SensitivityVariant, cells func(*SensitivityVariant) []int64) sensitivityTable {
+		t := sensitivityTable{Title: title, Head: append([]string{"Variant"}, head...), Folded: folded}
+		row := func(v *SensitivityVariant) []string {
+			out := []string{variantLabel(v)}
+			for i, n := range cells(v) {
+				out = append(out, withChange(n, cells(b)[i]))
+			}
+			return out
 		}
-		return out
+		t.Rows = append(t.Rows, row(b))
+		for i := range variants {
+			v := &variants[i]
+			if slices.Equal(cells(v), cells(b)) {
+				t.Unchanged = append(t.Unchanged, variantLabel(v))
+				continue
+			}
+			t.Rows = append(t.Rows, row(v))
+		}
+		return t
 	}
-	stages.Rows = append(stages.Rows, row(b, b.AtStage[:], b.AtStage[:]))
-	reached.Rows = append(reached.Rows, row(b, b.Reached[:], b.Reached[:]))
-	for i := range s.Stages {
-		v := &s.Stages[i]
-		stages.Rows = append(stages.Rows, row(v, v.AtStage[:], b.AtStage[:]))
-		reached.Rows = append(reached.Rows, row(v, v.Reached[:], b.Reached[:]))
+	var out, reached []sensitivityTable
+	for _, h := range stageHalves {
+		var head []string
+		for _, st := range analyze.Stages[h.from:h.to] {
+			head = append(head, stageLabel(st))
+		}
+		out = append(out, table("People at each stage on the analysis date, "+h.name, false, head, s.Stages,
+			func(v *SensitivityVariant) []int64 { return v.AtStage[h.from:h.to] }))
+		reached = append(reached, table("People who reached each step of the funnel, "+h.name, true, head, s.Stages,
+			func(v *SensitivityVariant) []int64 { return v.Reached[h.from:h.to] }))
 	}
-	out := []sensitivityTable{stages}
 	if len(s.States) > 0 {
-		states.Rows = append(states.Rows, row(b, b.States[:], b.States[:]))
-		for i := range s.States {
-			v := &s.States[i]
-			states.Rows = append(states.Rows, row(v, v.States[:], b.States[:]))
+		var head []string
+		for _, st := range sensitivityStates {
+			head = append(head, sensitivityStateLabels[st])
 		}
-		out = append(out, states)
+		out = append(out, table("People in each activity state on the analysis date", false, head, s.States,
+			func(v *SensitivityVariant) []int64 { return v.States[:] }))
 	}
-	return append(out, reached)
+	return append(out, reached...)
+}
+
+// unchangedSentence says which variants move nothing in a table.
+func unchangedSentence(t sensitivityTable) string {
+	if len(t.Unchanged) == 0 {
+		return ""
+	}
+	return "Unchanged from the baseline with " + strings.Join(t.Unchanged, "; ") + "."
 }
 
 // writeSensitivityMarkdown writes a community's sensitivity tables, when
@@ -240,7 +265,7 @@ func writeSensitivityMarkdown(p func(string, ...any), c *Community) {
 	if c.Sensitivity.Largest != "" {
 		p("%s ", mdText(c.Sensitivity.Largest))
 	}
-	p("%s\n\n", sensitivityNote)
+	p("%s %s\n\n", sensitivityNote, glossaryLink)
 	for _, t := range tables {
 		if t.Folded {
 			continue
@@ -251,6 +276,9 @@ func writeSensitivityMarkdown(p func(string, ...any), c *Community) {
 			p("| %s |\n", strings.Join(append([]string{mdText(r[0])}, r[1:]...), " | "))
 		}
 		p("\n")
+		if u := unchangedSentence(t); u != "" {
+			p("%s\n\n", mdText(u))
+		}
 	}
 }
 

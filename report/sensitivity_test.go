@@ -105,8 +105,41 @@ func TestSensitivityFigures(t *testing.T) {
 	}
 
 	tables := sensitivityTables(s)
-	if len(tables) != 3 || tables[0].Rows[5][6] != "1 (-1)" || tables[0].Rows[5][4] != "2 (+1)" || tables[0].Rows[0][3] != "2" {
-		t.Errorf("stage table rows %q", tables[0].Rows)
+	if len(tables) != 5 {
+		t.Fatalf("%d sensitivity tables, want 5 (stages in two halves, states, reached in two halves)", len(tables))
+	}
+	for _, tb := range tables {
+		if len(tb.Head) > 6 {
+			t.Errorf("table %q has %d columns, more than 6", tb.Title, len(tb.Head))
+		}
+	}
+	rowOf := func(tb sensitivityTable, label string) []string {
+		t.Helper()
+		for _, r := range tb.Rows {
+			if r[0] == label {
+				return r
+			}
+		}
+		t.Fatalf("table %q has no row %q (unchanged: %q)", tb.Title, label, tb.Unchanged)
+		return nil
+	}
+	lower, upper := tables[0], tables[1]
+	if got := rowOf(lower, "Baseline"); got[3] != "2" {
+		t.Errorf("baseline participation %q, want 2", got[3])
+	}
+	if got := rowOf(upper, "leadership_merges = 2 (not 1)"); got[3] != "1 (-1)" || got[1] != "2 (+1)" {
+		t.Errorf("leadership_merges = 2: sustained %q, leadership %q; want 2 (+1), 1 (-1)", got[1], got[3])
+	}
+	// A variant that moves no cell of a table shares a sentence instead of a row.
+	for _, tb := range tables {
+		for _, r := range tb.Rows[1:] {
+			if !strings.Contains(strings.Join(r[1:], " "), "(") {
+				t.Errorf("table %q: row %q changes nothing but has a row", tb.Title, r)
+			}
+		}
+		if len(tb.Rows)-1+len(tb.Unchanged) != len(s.Stages) && len(tb.Rows)-1+len(tb.Unchanged) != len(s.States) {
+			t.Errorf("table %q: %d rows and %d unchanged do not add up to the variants", tb.Title, len(tb.Rows)-1, len(tb.Unchanged))
+		}
 	}
 	md := markdown(t, r)
 	page := htmlPage(t, r)

@@ -316,8 +316,10 @@ func checkMarkdownSafe(t *testing.T, md string) {
 		stripped := own.ReplaceAllString(md, "")
 		t.Errorf("report.md holds raw markup: %q", clip(stripped[m[0][0]:]))
 	}
-	if loc := regexp.MustCompile(`(^|[^\\])\]\(`).FindStringIndex(md); loc != nil {
-		t.Errorf("report.md holds a link made from data: %q", clip(md[loc[0]:]))
+	// The report's own links to its glossary are the only links.
+	noOwn := strings.ReplaceAll(md, "[glossary](#glossary)", "glossary")
+	if loc := regexp.MustCompile(`(^|[^\\])\]\(`).FindStringIndex(noOwn); loc != nil {
+		t.Errorf("report.md holds a link made from data: %q", clip(noOwn[loc[0]:]))
 	}
 	if loc := regexp.MustCompile("[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]").FindStringIndex(md); loc != nil {
 		t.Errorf("report.md holds control character %q at byte %d", md[loc[0]:loc[1]], loc[0])
