@@ -269,8 +269,8 @@ var (
 // finishSVG writes c as an SVG fit for inlining in HTML: no XML prolog,
 // generic font families as fallbacks (nothing to download), sized by its
 // view box so that it scales with the page but never below the width at
-// which its smallest text is minScreenText pixels on screen, and labelled
-// with name for screen readers.
+// which its smallest text is minScreenText pixels on screen. name names
+// the chart in errors.
 func finishSVG(c *vgsvg.Canvas, name string) (template.HTML, error) {
 	var buf bytes.Buffer
 	if _, err := c.WriteTo(&buf); err != nil {
@@ -305,7 +305,7 @@ func finishSVG(c *vgsvg.Canvas, name string) (template.HTML, error) {
 		minWidth = `;min-width:` + strconv.FormatFloat(math.Ceil(w*minScreenText/smallest), 'f', -1, 64) + `px`
 	}
 	style := ` style="font-family:'Liberation Sans',Arial,Helvetica,sans-serif` + minWidth + `"`
-	s = svgSize.ReplaceAllString(s, `<svg class="plot" role="img" aria-label="`+template.HTMLEscapeString(name)+`"`+style+` width="${1}" height="${2}"`)
+	s = svgSize.ReplaceAllString(s, `<svg class="plot" role="img"`+style+` width="${1}" height="${2}"`)
 	// The SVG's text was escaped by vgsvg (html.EscapeString) and its other
 	// content is numbers and styles written by the package.
 	return template.HTML(s), nil
