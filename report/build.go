@@ -15,12 +15,12 @@ import (
 // Caps on the length of lists, so that the reports stay small for the
 // largest communities.
 const (
-	markdownMonths  = 24 // months listed in the Markdown newcomer table
-	chartMonths     = 60 // months drawn in the contributors-per-month chart
-	topTransitions  = 10 // transitions listed
-	cohortMonths    = 24 // newcomer cohorts drawn in the retention heatmap
-	retentionMonths = 12 // months since first contact followed per cohort
-	responseQuarter = 16 // quarters of time to first response
+	markdownMonths  = 24  // months listed in the Markdown newcomer table
+	chartMonths     = 60  // months drawn in the contributors-per-month chart
+	topTransitions  = 10  // transitions listed
+	cohortMonths    = 120 // months of newcomer cohorts drawn in the retention heatmap
+	retentionMonths = 12  // months since first contact followed per cohort
+	responseQuarter = 16  // quarters of time to first response
 	maxRepoRows     = 100
 	maxLeaders      = 20
 )
@@ -90,7 +90,8 @@ type Community struct {
 	// States are the people by activity state at every month end, oldest
 	// first, up to the analysis date.
 	States []StateMonth
-	// Cohorts are the newcomer cohorts, oldest first (at most 24).
+	// Cohorts are the newcomer cohorts, oldest first: the months of the
+	// last cohortMonths with a newcomer.
 	Cohorts []Cohort
 	// Responses are the times to first response per quarter, oldest first.
 	Responses []QuarterResponse

@@ -119,7 +119,9 @@ func funnelData(c *Community, xMax float64) chartData {
 		d.Empty = "Nobody reached any stage."
 		return d
 	}
-	return chart(d, func() (template.HTML, error) { return funnelChart(c, xMax) })
+	return chart(d, func() (template.HTML, error) {
+		return drawLayouts(func(l layout) (template.HTML, error) { return funnelChart(c, xMax, l) })
+	})
 }
 
 func flowData(c *Community, r *Report) chartData {
@@ -133,7 +135,9 @@ func flowData(c *Community, r *Report) chartData {
 		d.Empty = "No contributors to follow."
 		return d
 	}
-	return chart(d, func() (template.HTML, error) { return sankeyChart(c, r) })
+	return chart(d, func() (template.HTML, error) {
+		return drawLayouts(func(l layout) (template.HTML, error) { return sankeyChart(c, r, l) })
+	})
 }
 
 func monthsData(c *Community, yMax float64) chartData {
@@ -155,18 +159,20 @@ func monthsData(c *Community, yMax float64) chartData {
 		d.Empty = "No monthly snapshots in the analysis."
 		return d
 	}
-	return chart(d, func() (template.HTML, error) { return monthsChart(c, yMax) })
+	return chart(d, func() (template.HTML, error) {
+		return drawLayouts(func(l layout) (template.HTML, error) { return monthsChart(c, yMax, l) })
+	})
 }
 
 func retentionData(c *Community) chartData {
 	d := chartData{Kind: "retention", Title: "Newcomer retention",
-		Reading: "Each row is the people whose first contact was in that month (size in brackets); each cell the share of them active again so many months later.",
+		Reading: "Each row is the people whose first contact was in that month (quarter, when the cohorts span more than " + strconv.Itoa(cohortMonthsMonthly) + " months), n of them; each cell the share of them active again so many months later. Rows of fewer than " + strconv.Itoa(minCohort) + " newcomers are grey and hatched, and their cells count people: a share of so few says little.",
 		Head:    []string{"Cohort", "Size"}}
 	for k := 1; k <= retentionMonths; k++ {
 		d.Head = append(d.Head, "+"+strconv.Itoa(k))
 	}
-	for _, co := range c.Cohorts {
-		row := []string{co.Month.Format("2006-01"), fmtInt(co.Size)}
+	for _, co := range cohortRows(c.Cohorts) {
+		row := []string{co.Label, fmtInt(co.Size)}
 		for k := 0; k < retentionMonths; k++ {
 			if k < len(co.Retained) {
 				row = append(row, fmtInt(co.Retained[k]))
@@ -177,15 +183,17 @@ func retentionData(c *Community) chartData {
 		d.Rows = append(d.Rows, row)
 	}
 	if len(c.Cohorts) == 0 {
-		d.Empty = "No newcomer in the last 24 months."
+		d.Empty = "No newcomer in the last " + strconv.Itoa(cohortMonths) + " months."
 		return d
 	}
-	return chart(d, func() (template.HTML, error) { return retentionChart(c) })
+	return chart(d, func() (template.HTML, error) {
+		return drawLayouts(func(l layout) (template.HTML, error) { return retentionChart(c, l) })
+	})
 }
 
 func responseData(c *Community, yMax float64) chartData {
 	d := chartData{Kind: "response", Title: "Time to first response on newcomers' first issue or pull request",
-		Reading: "Half of newcomers' first issues and pull requests got a first comment or review from someone else (not a bot) within the median; nine in ten within the 90th percentile. Unanswered items are left out.",
+		Reading: "Half of newcomers' first issues and pull requests got a first comment or review from someone else (not a bot) within the median; nine in ten within the 90th percentile. Unanswered items are left out; the number answered, n, is under each quarter, and a quarter with none answered is a gap in the lines.",
 		Head:    []string{"Quarter", "First items", "Answered", "Median", "90th percentile"}}
 	answered := false
 	for _, q := range c.Responses {
@@ -204,7 +212,9 @@ func responseData(c *Community, yMax float64) chartData {
 		d.Empty = "No newcomer's first issue or pull request was answered in the last 16 quarters."
 		return d
 	}
-	return chart(d, func() (template.HTML, error) { return responseChart(c, yMax) })
+	return chart(d, func() (template.HTML, error) {
+		return drawLayouts(func(l layout) (template.HTML, error) { return responseChart(c, yMax, l) })
+	})
 }
 
 func compareData(cs []Community) []chartData {
@@ -308,7 +318,15 @@ h3 { margin: 0 0 .2rem; font-size: 1.05rem; }
 nav ul { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .4rem 1rem; }
 a { color: #0969da; }
 figure.chart { margin: 1.5rem 0; padding: 1rem; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
-svg.plot { display: block; width: 100%; max-width: 100%; height: auto; }
+.plot-box { overflow-x: auto; }
+svg.plot { display: block; width: 100%; height: auto; }
+.plot-narrow svg.plot { max-width: 36rem; }
+@media (max-width: 759.98px) { .plot-wide { display: none; } }
+@media (min-width: 760px) { .plot-narrow { display: none; } }
+@media (max-width: 600px) {
+  body { padding: .75rem; }
+  figure.chart { padding: .5rem; margin: 1rem 0; }
+}
 details { margin-top: .6rem; }
 summary { cursor: pointer; color: var(--muted); }
 table { border-collapse: collapse; margin: .5rem 0; font-size: .88rem; font-variant-numeric: tabular-nums; }
@@ -323,6 +341,9 @@ th { background: var(--bg); }
   nav, summary { display: none; }
   details > *:not(summary) { display: block; }
   figure.chart { break-inside: avoid; border: none; padding: 0; }
+  .plot-narrow { display: none !important; }
+  .plot-wide { display: block !important; }
+  svg.plot { min-width: 0 !important; }
   h2 { break-before: page; }
   header + section h2 { break-before: auto; }
   a { color: inherit; text-decoration: none; }

@@ -344,8 +344,8 @@ func TestHTMLIsSelfContained(t *testing.T) {
 			t.Errorf("HTML lacks the %s chart", kind)
 		}
 	}
-	if strings.Count(page, "<svg") != 2*6+2 {
-		t.Errorf("HTML has %d SVG charts, want 14", strings.Count(page, "<svg"))
+	if strings.Count(page, "<svg") != 2*6*2+2 {
+		t.Errorf("HTML has %d SVG charts, want 26 (two layouts of six charts for each of two communities, and two side by side)", strings.Count(page, "<svg"))
 	}
 	if strings.Contains(page, "<?xml") {
 		t.Errorf("HTML inlines an XML prolog")

@@ -118,13 +118,15 @@ func statesData(c *Community, asOf time.Time) chartData {
 		d.Empty = "No monthly snapshots in the analysis, so no activity states."
 		return d
 	}
-	return chart(d, func() (template.HTML, error) { return statesChart(c) })
+	return chart(d, func() (template.HTML, error) {
+		return drawLayouts(func(l layout) (template.HTML, error) { return statesChart(c, l) })
+	})
 }
 
 // statesChart draws one line per activity state, and one for the people
 // who never acted, over every month.
-func statesChart(c *Community) (template.HTML, error) {
-	p := newPlot(c.Name+": people by activity state", "month end", "people")
+func statesChart(c *Community, l layout) (template.HTML, error) {
+	p := newLayoutPlot(l, c.Name+": people by activity state", "month end", "people")
 	labels := make([]string, len(c.States))
 	series := [5]plotter.XYs{}
 	yMax := 1.0
@@ -138,24 +140,25 @@ func statesChart(c *Community) (template.HTML, error) {
 		yMax = max(yMax, float64(s.NoAction))
 	}
 	names := []string{"new", "active", "dormant", "churned", "never acted"}
+	var legend []legendEntry
 	for k, xys := range series {
-		l, err := plotter.NewLine(xys)
+		ln, err := plotter.NewLine(xys)
 		if err != nil {
 			return "", err
 		}
-		l.Color = seriesColors[k%len(seriesColors)]
-		l.Width = vg.Points(2)
+		ln.Color = seriesColors[k%len(seriesColors)]
+		ln.Width = vg.Points(2)
 		if k == 4 {
-			l.Dashes = []vg.Length{vg.Points(2), vg.Points(3)}
+			ln.Dashes = []vg.Length{vg.Points(2), vg.Points(3)}
 		}
-		p.Add(l)
-		p.Legend.Add(names[k], l)
+		p.Add(ln)
+		ls := ln.LineStyle
+		legend = append(legend, legendEntry{label: names[k], line: &ls})
 	}
-	p.Legend.Top, p.Legend.Left = true, true
-	p.Legend.TextStyle.Font.Size = vg.Points(9)
-	p.X.Tick.Marker = labelTicks{labels: labels, every: max1(len(labels) / 8)}
+	p.X.Tick.Marker = labelTicks{labels: labels, every: everyNth(len(labels), l.xTicks)}
 	p.X.Min, p.X.Max = -0.5, float64(len(labels))-0.5
 	p.Y.Min = 0
-	p.Y.Max = yMax * 1.3 // room for the legend
-	return renderSVG(p, chartWidth, 300)
+	p.Y.Max = niceMax(yMax, l.yTicks, true)
+	p.Y.Tick.Marker = niceTicks{n: l.yTicks, integer: true}
+	return renderLayout(p, l, 250, legend)
 }
