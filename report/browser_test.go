@@ -243,7 +243,8 @@ func TestHTMLInHeadlessChromium(t *testing.T) {
 		return // the marks below are the fixture's
 	}
 	marks := chartMarks(dom)
-	want := map[string]int{"funnel": 2, "flow": 2, "months": 2, "states": 2, "retention": 2, "response": 2, "compare-funnel": 1, "compare-months": 1}
+	want := map[string]int{"funnel": 2, "flow": 2, "months": 2, "states": 2, "retention": 2, "response": 2,
+		"compare-ladder": 1, "compare-participation": 1, "compare-response": 1, "compare-retention": 1, "compare-active-calendar": 1, "compare-active-age": 1}
 	for kind, n := range want {
 		if len(marks[kind]) != n {
 			t.Errorf("%d %s charts in the page, want %d", len(marks[kind]), kind, n)

@@ -72,6 +72,8 @@ type Report struct {
 	Incomplete []string
 	// Limits lists what the source does not hold at all.
 	Limits []string
+	// Compare sets the communities side by side; nil for fewer than two.
+	Compare *Comparison
 }
 
 // A Community holds the figures of one community.
@@ -243,6 +245,7 @@ func build(in Input, idx *eventIndex) (*Report, error) {
 	buildSensitivity(in, r, byName)
 	buildStates(in, r, byName)
 	idx.finish(r, byName)
+	r.Compare = buildComparison(in, r, idx, names)
 
 	for i := range r.Communities {
 		c := &r.Communities[i]

@@ -557,8 +557,9 @@ func TestPageSwitchesLayoutsAtWideFrom(t *testing.T) {
 			t.Errorf("the page's styles lack %q", want)
 		}
 	}
-	// Both layouts of every community chart are in the page.
-	if n, w := strings.Count(page, `class="plot-box plot-narrow"`), strings.Count(page, `class="plot-box plot-wide"`); n != 12 || w != 12 {
-		t.Errorf("%d narrow and %d wide charts, want 12 of each", n, w)
+	// Both layouts of every chart are in the page: six for each of two
+	// communities, six side by side.
+	if n, w := strings.Count(page, `class="plot-box plot-narrow"`), strings.Count(page, `class="plot-box plot-wide"`); n != 18 || w != 18 {
+		t.Errorf("%d narrow and %d wide charts, want 18 of each", n, w)
 	}
 }

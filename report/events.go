@@ -40,6 +40,18 @@ type personEvents struct {
 	// The first issue or pull request the person opened.
 	firstItemAt time.Time // zero: none
 	firstItem   itemKey
+	// The first day of participation's rule, as far as the events tell:
+	// an own commit, an own pull request merged, or a listing; and,
+	// apart, a co-authored commit (which the model may not count).
+	participatedAt time.Time // zero: none
+	coauthoredAt   time.Time // zero: none
+}
+
+// earliest sets *t to at when *t is zero or later.
+func earliest(t *time.Time, at time.Time) {
+	if t.IsZero() || at.Before(*t) {
+		*t = at
+	}
 }
 
 // firstResponses keeps the earliest response to an item and the earliest
@@ -146,20 +158,26 @@ func (x *eventIndex) add(events []collect.Event) {
 	)
 	for i := range events {
 		e := &events[i]
-		if e.Actor == nil || *e.Actor == "" {
-			continue
-		}
 		contact, response := isContact(e.Kind), isResponse(e.Kind)
-		if !contact && !response {
+		// A merge credits the pull request's author, whoever merged it; a
+		// listing credits the listed login.
+		credit := e.Kind == collect.KindPRMerged || e.Kind == collect.KindRecognized
+		if !contact && !response && !credit {
 			continue
 		}
-		if e.ActorType != nil && *e.ActorType == "Bot" {
+		who := e.Actor
+		if e.Kind == collect.KindPRMerged {
+			who = e.TargetAuthor
+		} else if e.ActorType != nil && *e.ActorType == "Bot" {
+			continue
+		}
+		if who == nil || *who == "" {
 			continue
 		}
 		if comm == nil || e.Community != lastName {
 			lastName, comm = e.Community, x.community(e.Community)
 		}
-		id := x.person(comm, *e.Actor)
+		id := x.person(comm, *who)
 		p := &comm.people[id]
 		if p.bot {
 			continue
@@ -168,6 +186,15 @@ func (x *eventIndex) add(events []collect.Event) {
 			comm.responses++
 		}
 		at := e.OccurredAt
+		switch e.Kind {
+		case collect.KindPRMerged, collect.KindRecognized, collect.KindCommit:
+			earliest(&p.participatedAt, at)
+		case collect.KindCommitCoauthor:
+			earliest(&p.coauthoredAt, at)
+		}
+		if credit {
+			continue
+		}
 		if contact {
 			if p.firstContact.IsZero() || at.Before(p.firstContact) {
 				p.firstContact = at

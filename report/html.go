@@ -12,7 +12,7 @@ import (
 
 // A chartData is one chart of the HTML report with the numbers behind it.
 type chartData struct {
-	Kind    string // funnel, flow, months, retention, response, compare-funnel, compare-months
+	Kind    string // funnel, flow, months, states, retention, response
 	Title   string
 	Reading string
 	SVG     template.HTML
@@ -35,7 +35,7 @@ type htmlCommunity struct {
 type htmlData struct {
 	*Report
 	Communities []htmlCommunity
-	Compare     []chartData
+	Compare     *htmlCompare
 	Thresholds  []threshold
 	// Switches say which of the model's switches are off.
 	Switches []string
@@ -45,9 +45,13 @@ type htmlData struct {
 // WriteHTML writes r as one self-contained HTML page: styles, script and
 // charts (SVG) are inline, and the page asks nothing of any other host.
 func WriteHTML(w io.Writer, r *Report) error {
-	d := htmlData{Report: r, Thresholds: thresholds(r.Model), Switches: switchNotes(r.Model), Glossary: glossary(r.Model)}
-	var funnelMax, monthsMax, responseMax float64
-	for _, c := range r.Communities {
+	d := htmlData{Report: r, Thresholds: thresholds(r.Model), Switches: switchNotes(r.Model), Glossary: reportGlossary(r)}
+	for i := range r.Communities {
+		c := &r.Communities[i]
+		hc := htmlCommunity{Community: c, ID: "community-" + strconv.Itoa(i+1)}
+		// Each community's charts on its own scale: a small community's
+		// are no slivers beside a large one's.
+		var funnelMax, monthsMax, responseMax float64
 		for _, f := range c.Funnel {
 			funnelMax = max(funnelMax, float64(f.Reached))
 		}
@@ -59,10 +63,6 @@ func WriteHTML(w io.Writer, r *Report) error {
 				responseMax = max(responseMax, q.P90Hours/24)
 			}
 		}
-	}
-	for i := range r.Communities {
-		c := &r.Communities[i]
-		hc := htmlCommunity{Community: c, ID: "community-" + strconv.Itoa(i+1)}
 		charts := []chartData{
 			funnelData(c, funnelMax),
 			flowData(c, r),
@@ -83,13 +83,11 @@ func WriteHTML(w io.Writer, r *Report) error {
 		}
 		d.Communities = append(d.Communities, hc)
 	}
-	if len(r.Communities) > 1 {
-		d.Compare = compareData(r.Communities)
-	}
-	for _, list := range [][]chartData{d.Compare} {
-		for _, ch := range list {
-			if ch.Empty == "" && ch.SVG == "" {
-				return fmt.Errorf("write HTML report: %s chart is empty", ch.Kind)
+	if r.Compare != nil {
+		d.Compare = compareHTML(r.Compare)
+		for _, f := range append(d.Compare.Figures, d.Compare.Active[:]...) {
+			if f.Empty == "" && f.SVG == "" && f.Failed == "" {
+				return fmt.Errorf("write HTML report: %s chart is empty", f.Kind)
 			}
 		}
 	}
@@ -142,7 +140,7 @@ func flowData(c *Community, r *Report) chartData {
 
 func monthsData(c *Community, yMax float64) chartData {
 	d := chartData{Kind: "months", Title: "Contributors per month, by stage",
-		Reading: "Each bar counts the people at each stage at the month's end, churned people excepted; all communities share this scale.",
+		Reading: "Each bar counts the people at each stage at the month's end, churned people excepted; each community's chart has its own scale (the comparison section sets communities side by side).",
 		Head:    []string{"Month"}}
 	for _, s := range analyze.Stages {
 		d.Head = append(d.Head, stageLabel(s))
@@ -217,57 +215,6 @@ func responseData(c *Community, yMax float64) chartData {
 	})
 }
 
-func compareData(cs []Community) []chartData {
-	f := chartData{Kind: "compare-funnel", Title: "Funnels side by side",
-		Reading: "People who ever reached each stage, per community, on one scale.",
-		Head:    []string{"Stage"}}
-	m := chartData{Kind: "compare-months", Title: "People per month side by side",
-		Reading: "People at any stage at each month's end (churned excepted), per community, on one scale.",
-		Head:    []string{"Month"}}
-	for _, c := range cs {
-		f.Head = append(f.Head, c.Name)
-		m.Head = append(m.Head, c.Name)
-	}
-	for _, s := range analyze.Stages {
-		row := []string{stageLabel(s)}
-		for i := range cs {
-			row = append(row, fmtInt(cs[i].Reached(s)))
-		}
-		f.Rows = append(f.Rows, row)
-	}
-	months := map[int32][]string{}
-	var order []int32
-	for ci, c := range cs {
-		for _, mf := range c.Months {
-			k := monthIndex(mf.Month)
-			if months[k] == nil {
-				months[k] = make([]string, len(cs))
-				order = append(order, k)
-			}
-			months[k][ci] = fmtInt(mf.Total)
-		}
-	}
-	sortInt32(order)
-	for _, k := range order {
-		m.Rows = append(m.Rows, append([]string{monthStart(k).Format("2006-01")}, months[k]...))
-	}
-	f = chart(f, func() (template.HTML, error) { return compareFunnelChart(cs) })
-	if len(order) == 0 {
-		m.Empty = "No monthly snapshots in the analysis."
-	} else {
-		m = chart(m, func() (template.HTML, error) { return compareMonthsChart(cs) })
-	}
-	return []chartData{f, m}
-}
-
-func sortInt32(v []int32) {
-	for i := 1; i < len(v); i++ {
-		for j := i; j > 0 && v[j] < v[j-1]; j-- {
-			v[j], v[j-1] = v[j-1], v[j]
-		}
-	}
-}
-
 var funcs = template.FuncMap{
 	"date":          func(t interface{ Format(string) string }) string { return t.Format(dateFormat) },
 	"int":           fmtInt,
@@ -336,6 +283,12 @@ th { background: var(--bg); }
 .table-wrap { overflow-x: auto; }
 .empty { padding: 2rem; text-align: center; background: var(--bg); color: var(--muted); }
 .warn li { margin: .2rem 0; }
+.align > input { position: absolute; opacity: 0; width: 1px; height: 1px; }
+.align > label { display: inline-block; margin: 1rem .4rem 0 0; padding: .25rem .8rem; border: 1px solid var(--line); border-radius: 6px; cursor: pointer; }
+.align > input:checked + label { background: var(--ink); border-color: var(--ink); color: #fff; }
+.align > input:focus-visible + label { outline: 2px solid #0969da; outline-offset: 2px; }
+.align-age, #align-age:checked ~ .align-calendar { display: none; }
+#align-age:checked ~ .align-age { display: block; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
   nav, summary { display: none; }
@@ -344,6 +297,8 @@ th { background: var(--bg); }
   .plot-narrow { display: none !important; }
   .plot-wide { display: block !important; }
   svg.plot { min-width: 0 !important; }
+  .align > input, .align > label { display: none; }
+  .align .align-calendar, .align .align-age { display: block !important; }
   h2 { break-before: page; }
   header + section h2 { break-before: auto; }
   a { color: inherit; text-decoration: none; }
@@ -376,7 +331,7 @@ th { background: var(--bg); }
 {{- range .Communities}}
 <li><a href="#{{.ID}}">{{.Name}}</a></li>
 {{- end}}
-{{- if .Compare}}<li><a href="#compare">Side by side</a></li>{{end}}
+{{- if .Compare}}<li><a href="#compare">Communities compared</a></li>{{end}}
 <li><a href="#collected">What was collected</a></li>
 <li><a href="#incomplete">Incomplete data</a></li>
 <li><a href="#glossary">Glossary</a></li>
@@ -420,8 +375,15 @@ th { background: var(--bg); }
 {{end}}
 {{- if .Compare}}
 <section id="compare">
-<h2>Communities side by side</h2>
-{{range .Compare}}{{template "chart" .}}{{end}}
+<h2>Communities compared</h2>
+<p class="reading">{{.Compare.Intro}} The <a href="#glossary">glossary</a> defines every column.</p>
+{{range .Compare.Figures}}{{template "compareFigure" .}}{{end}}
+<div class="align">
+<input type="radio" name="align" id="align-calendar" checked><label for="align-calendar">By calendar</label>
+<input type="radio" name="align" id="align-age"><label for="align-age">By community age</label>
+<div class="align-calendar">{{template "compareFigure" index .Compare.Active 0}}</div>
+<div class="align-age">{{template "compareFigure" index .Compare.Active 1}}</div>
+</div>
 </section>
 {{- end}}
 <section id="collected">
@@ -495,6 +457,33 @@ window.addEventListener("beforeprint", function () { document.querySelectorAll("
 </script>
 </body>
 </html>
+{{define "compareFigure"}}
+<figure class="chart" data-chart="{{.Kind}}">
+<figcaption><h3>{{.Title}}</h3><p class="reading">{{.Reading}}</p></figcaption>
+{{- if .SVG}}
+{{.SVG}}
+{{- else if .Empty}}
+<p class="empty">{{.Empty}}</p>
+{{- else}}
+<p class="empty">{{.Failed}}</p>
+{{- end}}
+{{- if not .Empty}}
+{{- if .Folded}}
+<details><summary>Numbers behind the chart</summary>
+{{- end}}
+{{- range .Tables}}
+<div class="table-wrap"><table><thead><tr>{{range .Head}}<th>{{.}}</th>{{end}}</tr></thead><tbody>
+{{- range .Rows}}
+<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
+{{- end}}
+</tbody></table></div>
+{{- end}}
+{{- if .Folded}}
+</details>
+{{- end}}
+{{- end}}
+</figure>
+{{- end}}
 {{define "chart"}}
 <figure class="chart" data-chart="{{.Kind}}">
 <figcaption><h3>{{.Title}}</h3><p class="reading">{{.Reading}}</p></figcaption>

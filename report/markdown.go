@@ -166,6 +166,9 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	for _, c := range r.Communities {
 		writeCommunityMarkdown(p, r, &c)
 	}
+	if r.Compare != nil {
+		writeCompareMarkdown(p, r.Compare)
+	}
 
 	p("## What was collected\n\n")
 	col := r.Collection
@@ -230,7 +233,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 		p("- %s\n", mdText(s))
 	}
 	p("\n## Glossary\n\n")
-	for _, t := range glossary(r.Model) {
+	for _, t := range reportGlossary(r) {
 		p("- **%s**: %s\n", mdText(t.Name), mdText(t.Definition))
 	}
 	return b.Flush()

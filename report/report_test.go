@@ -339,13 +339,14 @@ func TestHTMLIsSelfContained(t *testing.T) {
 			t.Errorf("HTML refers to another host: %q", rest[:min(len(rest), 80)])
 		}
 	}
-	for _, kind := range []string{"funnel", "flow", "months", "states", "retention", "response", "compare-funnel", "compare-months"} {
+	for _, kind := range []string{"funnel", "flow", "months", "states", "retention", "response",
+		"compare-ladder", "compare-participation", "compare-response", "compare-retention", "compare-active-calendar", "compare-active-age"} {
 		if !strings.Contains(page, `data-chart="`+kind+`"`) {
 			t.Errorf("HTML lacks the %s chart", kind)
 		}
 	}
-	if strings.Count(page, "<svg") != 2*6*2+2 {
-		t.Errorf("HTML has %d SVG charts, want 26 (two layouts of six charts for each of two communities, and two side by side)", strings.Count(page, "<svg"))
+	if strings.Count(page, "<svg") != 2*(2*6+6) {
+		t.Errorf("HTML has %d SVG charts, want 36 (two layouts of six charts for each of two communities, and of six side by side)", strings.Count(page, "<svg"))
 	}
 	if strings.Contains(page, "<?xml") {
 		t.Errorf("HTML inlines an XML prolog")

@@ -60,7 +60,7 @@ func TestNoCommentsSaysSo(t *testing.T) {
 			t.Errorf("%s does not say the data holds no comments", what)
 		}
 	}
-	if strings.Contains(md, "Median time to first response") {
+	if strings.Contains(md, "| Month | Newcomers | First issue or PR | Median time to first response |") {
 		t.Error("report.md shows a time-to-first-response column for data without comments")
 	}
 	if full := markdown(t, mustBuild(t, fixture())); strings.Contains(full, noResponses) {
