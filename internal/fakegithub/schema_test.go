@@ -15,7 +15,7 @@ import (
 
 // The payloads are checked against GitHub's own OpenAPI description:
 // testdata/openapi-subset.json holds the response schemas of the endpoints
-// served, extracted by testdata/extract-openapi-subset.js.
+// served, extracted by mkopenapi (go generate ./internal/fakegithub).
 
 type schema struct {
 	Ref                  string             `json:"$ref"`
