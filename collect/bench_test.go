@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/journeys-dev/journeys/internal/fakegithub"
+	"github.com/journeys-dev/journeys/internal/fakegithub/fakegithubtest"
 )
 
 // benchEnv reads an integer knob of BenchmarkCollect from the environment.
@@ -42,7 +43,7 @@ func BenchmarkCollect(b *testing.B) {
 	}
 	cs := []Community{{Name: "bench", Repos: names}}
 	for b.Loop() {
-		ts, srv := fakegithub.NewTestServer(b, d, fakegithub.Options{Quota: 1_000_000, Faults: fakegithub.FaultPlan{Latency: latency}})
+		ts, srv := fakegithubtest.NewTestServer(b, d, fakegithub.Options{Quota: 1_000_000, Faults: fakegithub.FaultPlan{Latency: latency}})
 		opts := Options{APIURL: ts.URL + "/", Token: testToken, Out: b.TempDir(), Concurrency: conc, MaxWait: time.Minute}
 		start := time.Now()
 		if _, err := Run(context.Background(), cs, opts); err != nil {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/journeys-dev/journeys/internal/fakegithub"
+	"github.com/journeys-dev/journeys/internal/fakegithub/fakegithubtest"
 	"github.com/journeys-dev/journeys/internal/table"
 )
 
@@ -47,7 +48,7 @@ type harness struct {
 
 func newHarness(t *testing.T, d *fakegithub.Data, opts fakegithub.Options) *harness {
 	t.Helper()
-	ts, srv := fakegithub.NewTestServer(t, d, opts)
+	ts, srv := fakegithubtest.NewTestServer(t, d, opts)
 	return &harness{t: t, srv: srv, url: ts.URL + opts.BasePath + "/", out: t.TempDir(), logs: &syncBuffer{}}
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/journeys-dev/journeys/collect"
 	"github.com/journeys-dev/journeys/internal/fakegithub"
+	"github.com/journeys-dev/journeys/internal/fakegithub/fakegithubtest"
 	"github.com/journeys-dev/journeys/internal/table"
 )
 
@@ -81,7 +82,7 @@ func repoKeys(m *collect.Manifest) []string {
 }
 
 func TestFourShardsMergedEqualOneRun(t *testing.T) {
-	ts, _ := fakegithub.NewTestServer(t, smallOrg(200), fakegithub.Options{})
+	ts, _ := fakegithubtest.NewTestServer(t, smallOrg(200), fakegithub.Options{})
 	url := ts.URL + "/"
 	cs := []collect.Community{
 		{Name: "Scale", Repos: []string{"org:scale-org"}, Exclude: []string{"scale-org/project-19?"}},

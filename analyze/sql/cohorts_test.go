@@ -11,6 +11,7 @@ import (
 	"github.com/journeys-dev/journeys/analyze"
 	"github.com/journeys-dev/journeys/collect"
 	"github.com/journeys-dev/journeys/internal/fakegithub"
+	"github.com/journeys-dev/journeys/internal/fakegithub/fakegithubtest"
 	"github.com/journeys-dev/journeys/internal/table"
 )
 
@@ -22,7 +23,7 @@ func collectedLarger(t *testing.T) string {
 		Seed: 23, Org: "cohort-org", Repos: 2, People: 150, Issues: 120, Commits: 80, Stars: 40, Forks: 10,
 		BotShare: 0.2, AllContributors: true, Months: 40,
 	})
-	ts, _ := fakegithub.NewTestServer(t, d, fakegithub.Options{})
+	ts, _ := fakegithubtest.NewTestServer(t, d, fakegithub.Options{})
 	dir := t.TempDir()
 	cs := []collect.Community{{Name: "Gamma", Repos: []string{"cohort-org/project-1", "cohort-org/project-2"}}}
 	_, err := collect.Run(context.Background(), cs, collect.Options{

@@ -18,6 +18,7 @@ import (
 	"github.com/journeys-dev/journeys/analyze"
 	"github.com/journeys-dev/journeys/collect"
 	"github.com/journeys-dev/journeys/internal/fakegithub"
+	"github.com/journeys-dev/journeys/internal/fakegithub/fakegithubtest"
 	"github.com/journeys-dev/journeys/internal/table"
 )
 
@@ -73,7 +74,7 @@ func collected(t *testing.T) string {
 		Seed: 11, Org: "sql-org", Repos: 3, People: 30, Issues: 50, Commits: 40, Stars: 20, Forks: 5,
 		AllContributors: true, Months: 30,
 	})
-	ts, _ := fakegithub.NewTestServer(t, d, fakegithub.Options{})
+	ts, _ := fakegithubtest.NewTestServer(t, d, fakegithub.Options{})
 	dir := t.TempDir()
 	cs := []collect.Community{
 		{Name: "Alpha", Repos: []string{"sql-org/project-1", "sql-org/project-2"}},

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/journeys-dev/journeys/internal/fakegithub"
+	"github.com/journeys-dev/journeys/internal/fakegithub/fakegithubtest"
 )
 
 // "journeys collect --dry-run" prints, per repository, each listing's size
@@ -16,7 +17,7 @@ import (
 // quota left, and collects nothing.
 func TestCollectDryRunPrintsTheEstimate(t *testing.T) {
 	d := fakegithub.Generate(fakegithub.GenerateOptions{Seed: 7, Repos: 2, Issues: 230, Stars: 120, Commits: 150})
-	ts, srv := fakegithub.NewTestServer(t, d, fakegithub.Options{})
+	ts, srv := fakegithubtest.NewTestServer(t, d, fakegithub.Options{})
 	t.Setenv("GITHUB_TOKEN", "ghp_dryRunTestToken0123456789")
 	cfg := writeFile(t, "journeys.yml", `communities:
   - name: Example

@@ -15,6 +15,7 @@ import (
 
 	"github.com/journeys-dev/journeys/collect"
 	"github.com/journeys-dev/journeys/internal/fakegithub"
+	"github.com/journeys-dev/journeys/internal/fakegithub/fakegithubtest"
 )
 
 // hostileTexts are titles, labels and names a stranger could write: markup
@@ -130,7 +131,7 @@ func hostileData(t *testing.T) *fakegithub.Data {
 // output folder.
 func hostileRun(t *testing.T, d *fakegithub.Data) string {
 	t.Helper()
-	ts, _ := fakegithub.NewTestServer(t, d, fakegithub.Options{Tokens: []string{"hostile-test-token"}})
+	ts, _ := fakegithubtest.NewTestServer(t, d, fakegithub.Options{Tokens: []string{"hostile-test-token"}})
 	t.Setenv("GITHUB_TOKEN", "hostile-test-token")
 	r := d.Repos[0]
 	cfg, err := yaml.Marshal(map[string]any{"communities": []map[string]any{

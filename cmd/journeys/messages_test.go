@@ -10,14 +10,15 @@ import (
 	"testing"
 
 	"github.com/journeys-dev/journeys/internal/fakegithub"
+	"github.com/journeys-dev/journeys/internal/fakegithub/fakegithubtest"
 )
 
 // Each failure a person meets ends with a message that says what happened
 // and what to do, and with the exit status its kind deserves.
 func TestMessagesSayWhatToDo(t *testing.T) {
 	d := fakegithub.Generate(fakegithub.GenerateOptions{Seed: 5, Repos: 1, Issues: 10, Commits: 10, Stars: 3, Forks: 1})
-	private, _ := fakegithub.NewTestServer(t, d, fakegithub.Options{RequireToken: true})
-	open, _ := fakegithub.NewTestServer(t, d, fakegithub.Options{})
+	private, _ := fakegithubtest.NewTestServer(t, d, fakegithub.Options{RequireToken: true})
+	open, _ := fakegithubtest.NewTestServer(t, d, fakegithub.Options{})
 	// A port that refuses connections: listen, then close.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -98,7 +99,7 @@ func TestReportBeforeAnalyzeSaysWhatToRun(t *testing.T) {
 // error too, so that a log collector can read the whole stream.
 func TestJSONLogsAreAllJSON(t *testing.T) {
 	d := fakegithub.Generate(fakegithub.GenerateOptions{Seed: 6, Repos: 1, Issues: 10, Commits: 10})
-	ts, _ := fakegithub.NewTestServer(t, d, fakegithub.Options{})
+	ts, _ := fakegithubtest.NewTestServer(t, d, fakegithub.Options{})
 	t.Setenv("GITHUB_API_URL", ts.URL+"/")
 	t.Setenv("GITHUB_TOKEN", "ghp_jsonLogsTest0123456789")
 	cfg, out := exampleCommunity(t, "example-org/project-1", "example-org/missing")
@@ -127,7 +128,7 @@ func TestJSONLogsAreAllJSON(t *testing.T) {
 // accepted but said, on stderr and in the report.
 func TestOddAnalysisDatesAreWarned(t *testing.T) {
 	d := fakegithub.Generate(fakegithub.GenerateOptions{Seed: 7, Repos: 1, Issues: 10, Commits: 10})
-	ts, _ := fakegithub.NewTestServer(t, d, fakegithub.Options{})
+	ts, _ := fakegithubtest.NewTestServer(t, d, fakegithub.Options{})
 	t.Setenv("GITHUB_API_URL", ts.URL+"/")
 	t.Setenv("GITHUB_TOKEN", "ghp_asOfTest0123456789")
 	for _, tt := range []struct{ asOf, want string }{
@@ -152,7 +153,7 @@ func TestOddAnalysisDatesAreWarned(t *testing.T) {
 // that no report shows an older analysis date than the tables.
 func TestAnalyzeRewritesStaleReports(t *testing.T) {
 	d := fakegithub.Generate(fakegithub.GenerateOptions{Seed: 8, Repos: 1, Issues: 10, Commits: 10})
-	ts, _ := fakegithub.NewTestServer(t, d, fakegithub.Options{})
+	ts, _ := fakegithubtest.NewTestServer(t, d, fakegithub.Options{})
 	t.Setenv("GITHUB_API_URL", ts.URL+"/")
 	t.Setenv("GITHUB_TOKEN", "ghp_staleReportTest0123456789")
 	cfg, out := exampleCommunity(t, "example-org/project-1")

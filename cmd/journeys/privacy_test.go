@@ -16,6 +16,7 @@ import (
 	"github.com/journeys-dev/journeys/collect"
 	"github.com/journeys-dev/journeys/internal/demo"
 	"github.com/journeys-dev/journeys/internal/fakegithub"
+	"github.com/journeys-dev/journeys/internal/fakegithub/fakegithubtest"
 	"github.com/journeys-dev/journeys/privacy"
 )
 
@@ -146,7 +147,7 @@ func TestPseudonymizedOutputNamesNobody(t *testing.T) {
 	if len(who.logins) < 100 || len(who.emails) < 100 {
 		t.Fatalf("the demo data has %d logins and %d emails; expected hundreds", len(who.logins), len(who.emails))
 	}
-	ts, _ := fakegithub.NewTestServer(t, data, fakegithub.Options{Tokens: []string{"test-token"}})
+	ts, _ := fakegithubtest.NewTestServer(t, data, fakegithub.Options{Tokens: []string{"test-token"}})
 	t.Setenv("GITHUB_TOKEN", "test-token")
 	t.Setenv(privacy.KeyEnv, testPseudonymKey)
 	dir := t.TempDir()
@@ -304,7 +305,7 @@ func TestExcludedPeopleAreLeftOut(t *testing.T) {
 	if login == "" || email == "" {
 		t.Fatalf("no linked author or unlinked email in the demo data (%q, %q)", login, email)
 	}
-	ts, _ := fakegithub.NewTestServer(t, data, fakegithub.Options{Tokens: []string{"test-token"}})
+	ts, _ := fakegithubtest.NewTestServer(t, data, fakegithub.Options{Tokens: []string{"test-token"}})
 	t.Setenv("GITHUB_TOKEN", "test-token")
 	dir := t.TempDir()
 	cfg := writeFile(t, "journeys.yml", demo.Config())

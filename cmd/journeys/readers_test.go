@@ -22,6 +22,7 @@ import (
 	"github.com/journeys-dev/journeys/analyze"
 	"github.com/journeys-dev/journeys/collect"
 	"github.com/journeys-dev/journeys/internal/fakegithub"
+	"github.com/journeys-dev/journeys/internal/fakegithub/fakegithubtest"
 	"github.com/journeys-dev/journeys/internal/table"
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/format"
@@ -103,7 +104,7 @@ func TestReadersAgreeOnALargeCollection(t *testing.T) {
 		Seed: 29, Repos: 4, People: 400, Issues: 1200, PullShare: 0.15, Comments: 25000, ReviewComments: 1200,
 		Commits: 600, Stars: 300, Forks: 40, Events: 2500, AllContributors: true,
 	})
-	ts, _ := fakegithub.NewTestServer(t, d, fakegithub.Options{})
+	ts, _ := fakegithubtest.NewTestServer(t, d, fakegithub.Options{})
 	t.Setenv("GITHUB_API_URL", ts.URL+"/")
 	t.Setenv("GITHUB_TOKEN", "")
 	t.Setenv("GH_TOKEN", "ghp_readersTestToken0123456789abcdef")

@@ -10,13 +10,14 @@ import (
 	"github.com/journeys-dev/journeys/analyze"
 	"github.com/journeys-dev/journeys/collect"
 	"github.com/journeys-dev/journeys/internal/fakegithub"
+	"github.com/journeys-dev/journeys/internal/fakegithub/fakegithubtest"
 )
 
 // "journeys run" against a GitHub-compatible API given as a plain-http root
 // in $GITHUB_API_URL writes every table, with the fake's data in it.
 func TestRunWritesEveryTable(t *testing.T) {
 	d := fakegithub.Generate(fakegithub.GenerateOptions{Seed: 3, Repos: 2, Issues: 120, Commits: 80, Stars: 30, Forks: 5, AllContributors: true})
-	ts, _ := fakegithub.NewTestServer(t, d, fakegithub.Options{})
+	ts, _ := fakegithubtest.NewTestServer(t, d, fakegithub.Options{})
 	t.Setenv("GITHUB_API_URL", ts.URL+"/")
 	t.Setenv("GITHUB_TOKEN", "")
 	t.Setenv("GH_TOKEN", "ghp_runTestToken0123456789abcdef")
@@ -81,7 +82,7 @@ func TestRunWritesEveryTable(t *testing.T) {
 // with another date spends no request.
 func TestStepsRunSeparately(t *testing.T) {
 	d := fakegithub.Generate(fakegithub.GenerateOptions{Seed: 5, Repos: 1, Issues: 40, Commits: 30})
-	ts, srv := fakegithub.NewTestServer(t, d, fakegithub.Options{})
+	ts, srv := fakegithubtest.NewTestServer(t, d, fakegithub.Options{})
 	t.Setenv("GITHUB_TOKEN", "ghp_stepsTestToken0123456789abcdef")
 	cfg, out := exampleCommunity(t, "example-org/project-1")
 	api := ts.URL + "/"
@@ -115,7 +116,7 @@ func TestStepsRunSeparately(t *testing.T) {
 // collected, analyzed and reported, and the run ends non-zero.
 func TestMissingRepositoryIsNamedAndOthersCollected(t *testing.T) {
 	d := fakegithub.Generate(fakegithub.GenerateOptions{Seed: 9, Repos: 1, Issues: 20, Commits: 10})
-	ts, _ := fakegithub.NewTestServer(t, d, fakegithub.Options{})
+	ts, _ := fakegithubtest.NewTestServer(t, d, fakegithub.Options{})
 	t.Setenv("GITHUB_TOKEN", "ghp_missingRepoToken0123456789abcd")
 	cfg, out := exampleCommunity(t, "example-org/project-1", "example-org/no-such-repo")
 	code, stdout, stderr := journeys(t, "run", "--config", cfg, "--out", out, "--api-url", ts.URL+"/", "--quiet")
@@ -139,7 +140,7 @@ func TestMissingRepositoryIsNamedAndOthersCollected(t *testing.T) {
 func TestRejectedTokenStopsAndKeepsOutput(t *testing.T) {
 	d := fakegithub.Generate(fakegithub.GenerateOptions{Seed: 11, Repos: 1, Issues: 10, Commits: 5})
 	good := "ghp_goodToken0123456789abcdefghij"
-	ts, _ := fakegithub.NewTestServer(t, d, fakegithub.Options{Tokens: []string{good}})
+	ts, _ := fakegithubtest.NewTestServer(t, d, fakegithub.Options{Tokens: []string{good}})
 	cfg, out := exampleCommunity(t, "example-org/project-1")
 	t.Setenv("GITHUB_TOKEN", good)
 	if code, _, stderr := journeys(t, "run", "--config", cfg, "--out", out, "--api-url", ts.URL+"/", "--quiet"); code != exitOK {
@@ -169,7 +170,7 @@ func TestRejectedTokenStopsAndKeepsOutput(t *testing.T) {
 // an hour.
 func TestNoTokenWarnsOnce(t *testing.T) {
 	d := fakegithub.Generate(fakegithub.GenerateOptions{Seed: 13, Repos: 1, Issues: 5, Commits: 3, Stars: 2, Forks: 1, Comments: 3, Events: 2})
-	ts, _ := fakegithub.NewTestServer(t, d, fakegithub.Options{})
+	ts, _ := fakegithubtest.NewTestServer(t, d, fakegithub.Options{})
 	t.Setenv("GITHUB_TOKEN", "")
 	t.Setenv("GH_TOKEN", "")
 	cfg, out := exampleCommunity(t, "example-org/project-1")
@@ -186,7 +187,7 @@ func TestNoTokenWarnsOnce(t *testing.T) {
 // on GitHub stays while the walk is recent, and goes once it is due.
 func TestVerifyEveryDropsDeletedIssues(t *testing.T) {
 	d := fakegithub.Generate(fakegithub.GenerateOptions{Seed: 5, Repos: 1, Issues: 150, Commits: 10})
-	ts, srv := fakegithub.NewTestServer(t, d, fakegithub.Options{})
+	ts, srv := fakegithubtest.NewTestServer(t, d, fakegithub.Options{})
 	t.Setenv("GITHUB_TOKEN", "ghp_verifyTestToken0123456789abcdef")
 	cfg, out := exampleCommunity(t, "example-org/project-1")
 	collectWith := func(args ...string) {

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/journeys-dev/journeys/internal/fakegithub"
+	"github.com/journeys-dev/journeys/internal/fakegithub/fakegithubtest"
 )
 
 // secretToken is recognizable wherever it would leak.
@@ -69,7 +70,7 @@ func TestTokenIsNeverWrittenAnywhere(t *testing.T) {
 		t.Skip("waits out injected faults")
 	}
 	d := fakegithub.Generate(fakegithub.GenerateOptions{Seed: 5, People: 12, Issues: 16, Months: 6, AllContributors: true})
-	ts, srv := fakegithub.NewTestServer(t, d, fakegithub.Options{Tokens: []string{secretToken}, Faults: faultEveryRoute()})
+	ts, srv := fakegithubtest.NewTestServer(t, d, fakegithub.Options{Tokens: []string{secretToken}, Faults: faultEveryRoute()})
 	t.Setenv("GH_TOKEN", "")
 	t.Setenv("GITHUB_TOKEN", secretToken)
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/journeys-dev/journeys/analyze"
 	"github.com/journeys-dev/journeys/internal/fakegithub"
+	"github.com/journeys-dev/journeys/internal/fakegithub/fakegithubtest"
 )
 
 // analyze --sensitivity writes sensitivity.parquet and the reports' tables;
@@ -15,7 +16,7 @@ import (
 // --sensitivity=false, or an analysis without either, removes the table.
 func TestSensitivityFlagAndConfig(t *testing.T) {
 	d := fakegithub.Generate(fakegithub.GenerateOptions{Seed: 7, Repos: 1, Issues: 60, Commits: 40, Stars: 10, AllContributors: true})
-	ts, _ := fakegithub.NewTestServer(t, d, fakegithub.Options{})
+	ts, _ := fakegithubtest.NewTestServer(t, d, fakegithub.Options{})
 	t.Setenv("GITHUB_API_URL", ts.URL+"/")
 	t.Setenv("GITHUB_TOKEN", "ghp_sensitivityTestToken0123456789")
 	cfg, out := exampleCommunity(t, "example-org/project-1")

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/journeys-dev/journeys/internal/fakegithub"
+	"github.com/journeys-dev/journeys/internal/fakegithub/fakegithubtest"
 )
 
 const quotaTestToken = "ghp_quotaTestToken0123456789"
@@ -18,7 +19,7 @@ const quotaTestToken = "ghp_quotaTestToken0123456789"
 // the given quota.
 func quotaServer(t *testing.T, quota int) (*Client, *fakegithub.Server) {
 	t.Helper()
-	ts, srv := fakegithub.NewTestServer(t, fakegithub.Generate(fakegithub.GenerateOptions{Seed: 1}), fakegithub.Options{Quota: quota})
+	ts, srv := fakegithubtest.NewTestServer(t, fakegithub.Generate(fakegithub.GenerateOptions{Seed: 1}), fakegithub.Options{Quota: quota})
 	c, err := New(Config{BaseURL: ts.URL, Token: quotaTestToken, Concurrency: 2, MaxWait: 0, RetryBase: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -98,7 +99,7 @@ func TestNotModifiedAnswersCostNoQuota(t *testing.T) {
 }
 
 func TestRequestCapCountsRequestsInFlight(t *testing.T) {
-	ts, srv := fakegithub.NewTestServer(t, fakegithub.Generate(fakegithub.GenerateOptions{Seed: 1}),
+	ts, srv := fakegithubtest.NewTestServer(t, fakegithub.Generate(fakegithub.GenerateOptions{Seed: 1}),
 		fakegithub.Options{Faults: fakegithub.FaultPlan{Latency: 5 * time.Millisecond}})
 	c, err := New(Config{BaseURL: ts.URL, Token: quotaTestToken, Concurrency: 4, MaxRequests: 7})
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/journeys-dev/journeys/internal/fakegithub"
+	"github.com/journeys-dev/journeys/internal/fakegithub/fakegithubtest"
 )
 
 func TestRateLimitRetriesAreBoundedAndSpaced(t *testing.T) {
@@ -32,7 +33,7 @@ func TestRateLimitRetriesAreBoundedAndSpaced(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ts, srv := fakegithub.NewTestServer(t, fakegithub.Generate(fakegithub.GenerateOptions{Seed: 1}),
+			ts, srv := fakegithubtest.NewTestServer(t, fakegithub.Generate(fakegithub.GenerateOptions{Seed: 1}),
 				fakegithub.Options{Faults: fakegithub.FaultPlan{Rules: []fakegithub.Fault{tt.fault}}})
 			c, err := New(Config{BaseURL: ts.URL, Token: quotaTestToken, RetryBase: time.Millisecond,
 				RateLimitRetries: tt.retries, RateLimitWait: wait, MinRetryAfter: wait, MaxWait: time.Minute})

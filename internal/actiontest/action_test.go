@@ -23,6 +23,7 @@ import (
 
 	"github.com/journeys-dev/journeys/config"
 	"github.com/journeys-dev/journeys/internal/fakegithub"
+	"github.com/journeys-dev/journeys/internal/fakegithub/fakegithubtest"
 )
 
 // testToken stands for the workflow's GITHUB_TOKEN; it must appear in no
@@ -624,7 +625,7 @@ func TestActionAgainstFakeGitHub(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds journeys and runs the whole pipeline")
 	}
-	ts, srv := fakegithub.NewTestServer(t, community(), fakegithub.Options{Tokens: []string{testToken}})
+	ts, srv := fakegithubtest.NewTestServer(t, community(), fakegithub.Options{Tokens: []string{testToken}})
 	cache := &fakeCache{dir: t.TempDir()}
 
 	// The first run collects everything.
@@ -695,7 +696,7 @@ func TestQuotaRunsShort(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds journeys and runs the whole pipeline")
 	}
-	ts, srv := fakegithub.NewTestServer(t, community(), fakegithub.Options{
+	ts, srv := fakegithubtest.NewTestServer(t, community(), fakegithub.Options{
 		Tokens: []string{testToken}, Quota: 25, RateWindow: 2 * time.Second,
 	})
 	cache := &fakeCache{dir: t.TempDir()}

@@ -74,6 +74,12 @@ import (
 	"github.com/journeys-dev/journeys/internal/fakegithub"
 )
 
+// fixture.json.gz is derived from the git extraction of The Turing Way in
+// shared/data/turing-way beside the project's checkout; go generate
+// ./internal/demo rebuilds it byte for byte, and TestFixtureIsUpToDate
+// checks that it is current.
+//
+//go:generate go run ./mkfixture -src ../../../shared/data/turing-way -out fixture.json.gz
 //go:embed fixture.json.gz
 var fixtureGz []byte
 

@@ -542,6 +542,6 @@ func TestFixtureIsUpToDate(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got.Bytes(), fixtureGz) {
-		t.Error("fixture.json.gz is stale: rerun go run ./internal/demo/mkfixture")
+		t.Error("fixture.json.gz is stale: run go generate ./internal/demo")
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/journeys-dev/journeys/internal/fakegithub"
+	"github.com/journeys-dev/journeys/internal/fakegithub/fakegithubtest"
 )
 
 // TestServedThroughTheFakeAPI reads the demo's data back through the fake
@@ -17,7 +18,7 @@ func TestServedThroughTheFakeAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts, _ := fakegithub.NewTestServer(t, d, fakegithub.Options{})
+	ts, _ := fakegithubtest.NewTestServer(t, d, fakegithub.Options{})
 	base := ts.URL + "/repos/the-turing-way/the-turing-way"
 	get := func(url string, v any) *http.Response {
 		t.Helper()

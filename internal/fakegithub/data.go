@@ -1,20 +1,26 @@
-// Package fakegithub is a GitHub REST API server for tests, benchmarks and
-// the offline demo. It serves the repositories in a Data value with GitHub's
-// real behaviour: page/per_page pagination with Link headers pointing at
-// /repositories/{id}/... URLs, the issues listing's default state=open,
-// since, sort and direction, ETag and If-None-Match (304s cost no quota),
-// X-RateLimit-* headers and quota exhaustion, 401 for unknown tokens, 404 for
-// unknown and private repositories, and, on request, faults: 5xx bursts,
-// secondary rate limits, latency and dropped connections (see FaultPlan).
+// Package fakegithub is a GitHub-compatible REST API server: the local API
+// of the offline demo, and the server that tests and benchmarks run the
+// collector against. It serves the repositories in a Data value with
+// GitHub's real behaviour: page/per_page pagination with Link headers
+// pointing at /repositories/{id}/... URLs, the issues listing's default
+// state=open, since, sort and direction, ETag and If-None-Match (304s cost
+// no quota), X-RateLimit-* headers and quota exhaustion, 401 for unknown
+// tokens, 404 for unknown and private repositories, and, on request,
+// faults: 5xx bursts, secondary rate limits, latency and dropped
+// connections (see FaultPlan).
 //
-// In tests:
+// It is product code, linked into the binary by the demo, so it imports
+// neither testing nor net/http/httptest. Server is an http.Handler;
+// Server.Serve and Server.ServeListener serve it with net/http's Server on
+// a loopback address or a given listener. Tests start one with package
+// fakegithubtest:
 //
-//	ts, srv := fakegithub.NewTestServer(t, fakegithub.Generate(fakegithub.GenerateOptions{Seed: 1}), fakegithub.Options{})
+//	ts, srv := fakegithubtest.NewTestServer(t, fakegithub.Generate(fakegithub.GenerateOptions{Seed: 1}), fakegithub.Options{})
 //	// point the client at ts.URL (+ Options.BasePath), then check srv.Stats()
 //
-// For the demo, Server.Serve listens on a loopback address. Payloads follow
-// GitHub's OpenAPI description; the tests validate every endpoint against
-// testdata/openapi-subset.json.
+// Payloads follow GitHub's OpenAPI description; the tests validate every
+// endpoint against testdata/openapi-subset.json (go generate rebuilds it:
+// see mkopenapi).
 package fakegithub
 
 import "time"

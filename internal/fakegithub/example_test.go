@@ -24,7 +24,7 @@ func Example() {
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	base, err := srv.Serve(ctx, "127.0.0.1:0") // or NewTestServer(t, data, opts) in tests
+	base, err := srv.Serve(ctx, "127.0.0.1:0") // or fakegithubtest.NewTestServer(t, data, opts) in tests
 	if err != nil {
 		panic(err)
 	}

@@ -57,7 +57,7 @@ func TestFaultPlans(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ts, srv := NewTestServer(t, fixture(), Options{Faults: tt.plan})
+			ts, srv := newTestServer(t, fixture(), Options{Faults: tt.plan})
 			// A fresh connection per request, so that a dropped one is
 			// not retried by the transport.
 			client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
@@ -92,7 +92,7 @@ func equalInts(a, b []int) bool {
 
 func TestRouteScopedFault(t *testing.T) {
 	plan := FaultPlan{Rules: []Fault{{Kind: ServerError, Route: "GET /repos/{owner}/{repo}/issues", On: []int64{2}}}}
-	ts, _ := NewTestServer(t, fixture(), Options{Faults: plan})
+	ts, _ := newTestServer(t, fixture(), Options{Faults: plan})
 	var got []int
 	for _, p := range []string{"/repos/acme/widgets/issues", "/repos/acme/widgets", "/repositories/4242/issues", "/repos/acme/widgets/issues"} {
 		resp, _ := get(t, ts, p)
@@ -110,7 +110,7 @@ func TestFaultBodies(t *testing.T) {
 		{Kind: ServerError, Status: 503, On: []int64{3}},
 		{Kind: ServerError, Status: 502, On: []int64{4}, Body: "<html><body>Unicorn!</body></html>"},
 	}}
-	ts, _ := NewTestServer(t, fixture(), Options{Faults: plan, Tokens: []string{"t"}})
+	ts, _ := newTestServer(t, fixture(), Options{Faults: plan, Tokens: []string{"t"}})
 	var e errorBody
 	resp := getJSON(t, ts, "/repos/acme/widgets", 403, &e, "Authorization", "Bearer t")
 	if resp.Header.Get("Retry-After") != "7" || !strings.HasPrefix(e.Message, "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.") ||
@@ -136,7 +136,7 @@ func TestFaultBodies(t *testing.T) {
 
 func TestRandomFaultsAreDeterministic(t *testing.T) {
 	run := func(seed int64) []int {
-		ts, _ := NewTestServer(t, fixture(), Options{Faults: FaultPlan{Seed: seed, Rules: []Fault{{Kind: ServerError, Rate: 0.3}}}})
+		ts, _ := newTestServer(t, fixture(), Options{Faults: FaultPlan{Seed: seed, Rules: []Fault{{Kind: ServerError, Rate: 0.3}}}})
 		return statuses(t, ts.URL, ts.Client(), "/rate_limit", 60)
 	}
 	a, b, c := run(1), run(1), run(2)
@@ -159,7 +159,7 @@ func TestRandomFaultsAreDeterministic(t *testing.T) {
 
 func TestFailRepos(t *testing.T) {
 	plan := FaultPlan{FailRepos: map[string]int{"ACME/widgets": 0}}
-	ts, srv := NewTestServer(t, fixture(), Options{Faults: plan})
+	ts, srv := newTestServer(t, fixture(), Options{Faults: plan})
 	var e errorBody
 	getJSON(t, ts, "/repos/acme/widgets/issues", 404, &e)
 	if e.Message != "Not Found" || e.DocumentationURL != "https://docs.github.com/rest/repos/repos#get-a-repository" {
@@ -169,7 +169,7 @@ func TestFailRepos(t *testing.T) {
 	if st := srv.Stats(); st.Faults != 2 {
 		t.Errorf("faults %d, want 2", st.Faults)
 	}
-	ts2, _ := NewTestServer(t, fixture(), Options{Faults: FaultPlan{FailRepos: map[string]int{"acme/widgets": 451}}})
+	ts2, _ := newTestServer(t, fixture(), Options{Faults: FaultPlan{FailRepos: map[string]int{"acme/widgets": 451}}})
 	getJSON(t, ts2, "/repos/acme/widgets", 451, &e)
 	if e.Message != "Repository access blocked" {
 		t.Errorf("451 body %+v", e)
@@ -177,7 +177,7 @@ func TestFailRepos(t *testing.T) {
 }
 
 func TestLatency(t *testing.T) {
-	ts, _ := NewTestServer(t, fixture(), Options{Faults: FaultPlan{Latency: 30 * time.Millisecond}})
+	ts, _ := newTestServer(t, fixture(), Options{Faults: FaultPlan{Latency: 30 * time.Millisecond}})
 	start := time.Now()
 	get(t, ts, "/repos/acme/widgets")
 	if d := time.Since(start); d < 30*time.Millisecond {

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-github/v57/github"
 
 	"github.com/journeys-dev/journeys/internal/fakegithub"
+	"github.com/journeys-dev/journeys/internal/fakegithub/fakegithubtest"
 )
 
 // client returns a go-github client for the server at ts, mounted like a
@@ -28,7 +29,7 @@ func client(t *testing.T, serverURL string) *github.Client {
 func TestGoGitHubReadsThePayloads(t *testing.T) {
 	d := fakegithub.Generate(fakegithub.GenerateOptions{Seed: 5, Issues: 250, AllContributors: true})
 	repo := d.Repos[0]
-	ts, _ := fakegithub.NewTestServer(t, d, fakegithub.Options{BasePath: "/api/v3", Tokens: []string{"t1"}})
+	ts, _ := fakegithubtest.NewTestServer(t, d, fakegithub.Options{BasePath: "/api/v3", Tokens: []string{"t1"}})
 	gh := client(t, ts.URL)
 	ctx := context.Background()
 
@@ -107,7 +108,7 @@ func TestGoGitHubSeesRateLimitErrors(t *testing.T) {
 	d := fakegithub.Generate(fakegithub.GenerateOptions{Seed: 5, Issues: 5})
 	ctx := context.Background()
 
-	ts, _ := fakegithub.NewTestServer(t, d, fakegithub.Options{BasePath: "/api/v3", Tokens: []string{"t1"}, Quota: 1})
+	ts, _ := fakegithubtest.NewTestServer(t, d, fakegithub.Options{BasePath: "/api/v3", Tokens: []string{"t1"}, Quota: 1})
 	gh := client(t, ts.URL)
 	if _, _, err := gh.Repositories.Get(ctx, "example-org", "project-1"); err != nil {
 		t.Fatal(err)
@@ -119,7 +120,7 @@ func TestGoGitHubSeesRateLimitErrors(t *testing.T) {
 	}
 
 	plan := fakegithub.FaultPlan{Rules: []fakegithub.Fault{{Kind: fakegithub.SecondaryRateLimit, On: []int64{1}, RetryAfter: 1}}}
-	ts2, _ := fakegithub.NewTestServer(t, d, fakegithub.Options{BasePath: "/api/v3", Faults: plan})
+	ts2, _ := fakegithubtest.NewTestServer(t, d, fakegithub.Options{BasePath: "/api/v3", Faults: plan})
 	_, _, err = client(t, ts2.URL).Repositories.Get(ctx, "example-org", "project-1")
 	var abuse *github.AbuseRateLimitError
 	if !errors.As(err, &abuse) || abuse.GetRetryAfter() != time.Second {

@@ -22,7 +22,7 @@ func TestPageLimits(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ts, _ := NewTestServer(t, manyIssues(95), Options{PageLimits: map[string]PageLimit{route: tt.limit}})
+			ts, _ := newTestServer(t, manyIssues(95), Options{PageLimits: map[string]PageLimit{route: tt.limit}})
 			getJSON(t, ts, "/repos/o/r/issues?per_page=10&page=4", 422, nil)
 			seen := map[int]bool{}
 			next, pages, end := "/repos/o/r/issues?per_page=10", 0, 0
@@ -59,7 +59,7 @@ func TestPageLimits(t *testing.T) {
 }
 
 func TestPageLimitsSpareOtherRoutes(t *testing.T) {
-	ts, _ := NewTestServer(t, manyIssues(95), Options{PageLimits: map[string]PageLimit{"GET /repos/{owner}/{repo}/stargazers": {MaxPage: 1}}})
+	ts, _ := newTestServer(t, manyIssues(95), Options{PageLimits: map[string]PageLimit{"GET /repos/{owner}/{repo}/stargazers": {MaxPage: 1}}})
 	getJSON(t, ts, "/repos/o/r/issues?per_page=10&page=9", 200, nil)
 }
 
@@ -89,7 +89,7 @@ func TestRateLimitFaultHeaders(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ts, _ := NewTestServer(t, manyIssues(1), Options{Now: func() time.Time { return now },
+			ts, _ := newTestServer(t, manyIssues(1), Options{Now: func() time.Time { return now },
 				Faults: FaultPlan{Rules: []Fault{tt.fault}}})
 			resp, body := get(t, ts, "/repos/o/r/issues")
 			if resp.StatusCode != tt.wantStatus || resp.Header.Get("Retry-After") != tt.wantRetry {

@@ -15,7 +15,7 @@ import (
 
 // The payloads are checked against GitHub's own OpenAPI description:
 // testdata/openapi-subset.json holds the response schemas of the endpoints
-// served, extracted by testdata/extract-openapi-subset.js.
+// served, extracted by mkopenapi (go generate ./internal/fakegithub).
 
 type schema struct {
 	Ref                  string             `json:"$ref"`
@@ -245,7 +245,7 @@ func TestPayloadsMatchGitHubSchemas(t *testing.T) {
 	gen := Generate(GenerateOptions{Seed: 3, Repos: 1, Issues: 40, Commits: 30, AllContributors: true})
 	d.Repos = append(d.Repos, gen.Repos...)
 	d.Orgs["example-org"] = gen.Orgs["example-org"]
-	ts, _ := NewTestServer(t, d, Options{})
+	ts, _ := newTestServer(t, d, Options{})
 
 	repos := []string{"/repos/acme/widgets", "/repos/example-org/project-1"}
 	type check struct {

@@ -9,11 +9,9 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 )
 
@@ -150,16 +148,6 @@ func New(d *Data, opts Options) *Server {
 	return s
 }
 
-// NewTestServer starts New(d, opts) on a loopback httptest server and closes
-// it when the test ends. Clients use ts.URL + opts.BasePath as the API base.
-func NewTestServer(tb testing.TB, d *Data, opts Options) (*httptest.Server, *Server) {
-	tb.Helper()
-	s := New(d, opts)
-	ts := httptest.NewServer(s)
-	tb.Cleanup(ts.Close)
-	return ts, s
-}
-
 // Serve listens on addr (such as "127.0.0.1:0") and serves the API until ctx
 // is done. It returns the API's base URL (with BasePath and a trailing
 // slash, as go-github's WithEnterpriseURLs or BaseURL want it) once the
@@ -169,6 +157,13 @@ func (s *Server) Serve(ctx context.Context, addr string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("listen on %s: %w", addr, err)
 	}
+	return s.ServeListener(ctx, ln), nil
+}
+
+// ServeListener serves the API on ln with net/http's Server until ctx is
+// done, then shuts the server down (which closes ln). It returns the API's
+// base URL, as Serve does.
+func (s *Server) ServeListener(ctx context.Context, ln net.Listener) string {
 	hs := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()
@@ -177,7 +172,7 @@ func (s *Server) Serve(ctx context.Context, addr string) (string, error) {
 		_ = hs.Shutdown(shutdown)
 	}()
 	go func() { _ = hs.Serve(ln) }()
-	return "http://" + ln.Addr().String() + s.opts.BasePath + "/", nil
+	return "http://" + ln.Addr().String() + s.opts.BasePath + "/"
 }
 
 // Mutate runs f with exclusive access to the served data, for tests that

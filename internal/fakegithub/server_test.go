@@ -25,7 +25,7 @@ func manyIssues(n int) *Data {
 }
 
 func TestPaginationAndLinkHeaders(t *testing.T) {
-	ts, _ := NewTestServer(t, manyIssues(95), Options{})
+	ts, _ := newTestServer(t, manyIssues(95), Options{})
 	base := ts.URL + "/repositories/77/issues"
 	tests := []struct {
 		name      string
@@ -68,7 +68,7 @@ func TestPaginationAndLinkHeaders(t *testing.T) {
 }
 
 func TestFollowingLinksVisitsEveryItemOnce(t *testing.T) {
-	ts, _ := NewTestServer(t, manyIssues(95), Options{})
+	ts, _ := newTestServer(t, manyIssues(95), Options{})
 	seen := map[int]bool{}
 	next := ts.URL + "/repos/o/r/issues?per_page=7"
 	pages := 0
@@ -95,7 +95,7 @@ func TestFollowingLinksVisitsEveryItemOnce(t *testing.T) {
 }
 
 func TestEmptyListingHasNoLink(t *testing.T) {
-	ts, _ := NewTestServer(t, manyIssues(0), Options{})
+	ts, _ := newTestServer(t, manyIssues(0), Options{})
 	resp, body := get(t, ts, "/repos/o/r/issues")
 	if string(body) != "[]" || resp.Header.Get("Link") != "" {
 		t.Errorf("got body %s and Link %q, want [] and no Link", body, resp.Header.Get("Link"))
@@ -103,7 +103,7 @@ func TestEmptyListingHasNoLink(t *testing.T) {
 }
 
 func TestIssuesFilteringAndSorting(t *testing.T) {
-	ts, _ := NewTestServer(t, fixture(), Options{})
+	ts, _ := newTestServer(t, fixture(), Options{})
 	tests := []struct {
 		query string
 		want  []int
@@ -132,7 +132,7 @@ func TestIssuesFilteringAndSorting(t *testing.T) {
 }
 
 func TestIssuesMarkPullRequests(t *testing.T) {
-	ts, _ := NewTestServer(t, fixture(), Options{})
+	ts, _ := newTestServer(t, fixture(), Options{})
 	var items []map[string]any
 	getJSON(t, ts, "/repos/acme/widgets/issues?state=all&direction=asc", 200, &items)
 	if _, ok := items[0]["pull_request"]; ok {
@@ -154,7 +154,7 @@ func TestIssuesMarkPullRequests(t *testing.T) {
 }
 
 func TestCommentListingsOrder(t *testing.T) {
-	ts, _ := NewTestServer(t, fixture(), Options{})
+	ts, _ := newTestServer(t, fixture(), Options{})
 	tests := []struct {
 		path string
 		want []string
@@ -187,12 +187,12 @@ func TestCommentListingsOrder(t *testing.T) {
 }
 
 func TestReviewsOfAnIssueAre404(t *testing.T) {
-	ts, _ := NewTestServer(t, fixture(), Options{})
+	ts, _ := newTestServer(t, fixture(), Options{})
 	getJSON(t, ts, "/repos/acme/widgets/pulls/2/reviews", 404, nil)
 }
 
 func TestCommits(t *testing.T) {
-	ts, _ := NewTestServer(t, fixture(), Options{})
+	ts, _ := newTestServer(t, fixture(), Options{})
 	c1, c2 := strings.Repeat("c1", 20), strings.Repeat("c2", 20)
 	tests := []struct {
 		query string
@@ -229,7 +229,7 @@ func TestCommits(t *testing.T) {
 }
 
 func TestCommitsOfAnEmptyRepositoryAre409(t *testing.T) {
-	ts, _ := NewTestServer(t, manyIssues(1), Options{})
+	ts, _ := newTestServer(t, manyIssues(1), Options{})
 	var e errorBody
 	getJSON(t, ts, "/repos/o/r/commits", 409, &e)
 	if e.Message != "Git Repository is empty." {
@@ -238,7 +238,7 @@ func TestCommitsOfAnEmptyRepositoryAre409(t *testing.T) {
 }
 
 func TestStargazersMediaTypes(t *testing.T) {
-	ts, _ := NewTestServer(t, fixture(), Options{})
+	ts, _ := newTestServer(t, fixture(), Options{})
 	var plain []map[string]any
 	getJSON(t, ts, "/repos/acme/widgets/stargazers", 200, &plain)
 	if got := field(plain, "login"); !reflect.DeepEqual(got, []string{"alice", "bob"}) {
@@ -252,9 +252,9 @@ func TestStargazersMediaTypes(t *testing.T) {
 }
 
 func TestContents(t *testing.T) {
-	ts, _ := NewTestServer(t, fixture(), Options{})
+	ts, _ := newTestServer(t, fixture(), Options{})
 	big := strings.Repeat("0123456789", 20)
-	ts2, srv := NewTestServer(t, fixture(), Options{})
+	ts2, srv := newTestServer(t, fixture(), Options{})
 	srv.Mutate(func(d *Data) { d.Repos[0].Files["big.txt"] = []byte(big) })
 
 	var f map[string]any
@@ -301,7 +301,7 @@ func TestOrgRepos(t *testing.T) {
 	d := fixture()
 	d.Repos = append(d.Repos, &Repo{Owner: "acme", Name: "alpha", ID: 5, CreatedAt: at(-200), Fork: true})
 	d.Orgs["acme"] = append(d.Orgs["acme"], "acme/alpha")
-	ts, _ := NewTestServer(t, d, Options{})
+	ts, _ := newTestServer(t, d, Options{})
 	tests := []struct {
 		query string
 		want  []string
@@ -335,7 +335,7 @@ func TestOrgRepos(t *testing.T) {
 }
 
 func TestRepositoriesRoutesServeTheSameAsRepos(t *testing.T) {
-	ts, _ := NewTestServer(t, fixture(), Options{})
+	ts, _ := newTestServer(t, fixture(), Options{})
 	for _, suffix := range []string{"", "/issues?state=all", "/issues/comments", "/pulls/comments", "/pulls/3/reviews",
 		"/commits", "/stargazers", "/forks", "/issues/events", "/pulls?state=all", "/contents/docs/guide.md"} {
 		_, a := get(t, ts, "/repos/acme/widgets"+suffix)
@@ -350,7 +350,7 @@ func TestRepositoriesRoutesServeTheSameAsRepos(t *testing.T) {
 }
 
 func TestNotFound(t *testing.T) {
-	ts, _ := NewTestServer(t, fixture(), Options{})
+	ts, _ := newTestServer(t, fixture(), Options{})
 	for _, path := range []string{"/repos/acme/secret", "/repos/acme/nope", "/repos/acme/secret/issues", "/nothing/here", "/repos/acme/widgets/unknown"} {
 		var e errorBody
 		getJSON(t, ts, path, 404, &e)
@@ -366,7 +366,7 @@ func TestNotFound(t *testing.T) {
 }
 
 func TestBasePathMounting(t *testing.T) {
-	ts, _ := NewTestServer(t, fixture(), Options{BasePath: "/api/v3/"})
+	ts, _ := newTestServer(t, fixture(), Options{BasePath: "/api/v3/"})
 	var repo map[string]any
 	getJSON(t, ts, "/api/v3/repos/acme/widgets", 200, &repo)
 	if repo["url"] != ts.URL+"/api/v3/repos/acme/widgets" {
@@ -382,7 +382,7 @@ func TestBasePathMounting(t *testing.T) {
 }
 
 func TestETagAndNotModified(t *testing.T) {
-	ts, srv := NewTestServer(t, fixture(), Options{Tokens: []string{"t1"}})
+	ts, srv := newTestServer(t, fixture(), Options{Tokens: []string{"t1"}})
 	auth := []string{"Authorization", "Bearer t1"}
 	resp, body := get(t, ts, "/repos/acme/widgets/issues", auth...)
 	etag := resp.Header.Get("ETag")
@@ -414,7 +414,7 @@ func TestRateLimitHeadersAndExhaustion(t *testing.T) {
 	now := t0
 	var mu sync.Mutex
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	ts, srv := NewTestServer(t, fixture(), Options{Tokens: []string{"t1", "t2"}, Quota: 3, Now: clock})
+	ts, srv := newTestServer(t, fixture(), Options{Tokens: []string{"t1", "t2"}, Quota: 3, Now: clock})
 	auth := []string{"Authorization", "token t1"}
 	reset := strconv.FormatInt(t0.Add(time.Hour).Unix(), 10)
 	for i := 1; i <= 3; i++ {
@@ -456,7 +456,7 @@ func TestRateLimitHeadersAndExhaustion(t *testing.T) {
 }
 
 func TestUnauthenticatedQuotaIs60PerIP(t *testing.T) {
-	ts, _ := NewTestServer(t, fixture(), Options{})
+	ts, _ := newTestServer(t, fixture(), Options{})
 	resp := getJSON(t, ts, "/repos/acme/widgets", 200, nil)
 	if resp.Header.Get("X-RateLimit-Limit") != "60" || resp.Header.Get("X-RateLimit-Remaining") != "59" {
 		t.Errorf("headers %v", resp.Header)
@@ -472,7 +472,7 @@ func TestUnauthenticatedQuotaIs60PerIP(t *testing.T) {
 }
 
 func TestAuthentication(t *testing.T) {
-	ts, srv := NewTestServer(t, fixture(), Options{Tokens: []string{"good"}})
+	ts, srv := newTestServer(t, fixture(), Options{Tokens: []string{"good"}})
 	tests := []struct {
 		auth   string
 		status int
@@ -517,7 +517,7 @@ func TestAuthentication(t *testing.T) {
 }
 
 func TestStatsCountRoutes(t *testing.T) {
-	ts, srv := NewTestServer(t, fixture(), Options{})
+	ts, srv := newTestServer(t, fixture(), Options{})
 	get(t, ts, "/repos/acme/widgets/issues")
 	get(t, ts, "/repositories/4242/issues?page=2")
 	get(t, ts, "/repos/acme/widgets/pulls/3/reviews")
@@ -539,7 +539,7 @@ func TestStatsCountRoutes(t *testing.T) {
 }
 
 func TestMutateIsSeenByTheNextRequest(t *testing.T) {
-	ts, srv := NewTestServer(t, fixture(), Options{})
+	ts, srv := newTestServer(t, fixture(), Options{})
 	srv.Mutate(func(d *Data) {
 		r := d.Repos[0]
 		r.Comments = append(r.Comments, &Comment{ID: 504, IssueNumber: 2, User: User{Login: "carol"}, CreatedAt: at(9), UpdatedAt: at(9)})
@@ -555,7 +555,7 @@ func TestMutateIsSeenByTheNextRequest(t *testing.T) {
 }
 
 func TestConcurrentRequests(t *testing.T) {
-	ts, srv := NewTestServer(t, Generate(GenerateOptions{Seed: 1, Issues: 200}), Options{})
+	ts, srv := newTestServer(t, Generate(GenerateOptions{Seed: 1, Issues: 200}), Options{})
 	var wg sync.WaitGroup
 	for i := range 8 {
 		wg.Add(1)

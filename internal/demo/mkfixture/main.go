@@ -5,6 +5,8 @@
 //
 //	go run ./internal/demo/mkfixture -src ../shared/data/turing-way -out internal/demo/fixture.json.gz
 //
+// or go generate ./internal/demo, which runs the same.
+//
 // It keeps only what the demo serves and writes it deterministically:
 // same input, same bytes.
 package main
