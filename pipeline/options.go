@@ -36,14 +36,10 @@ type Steps struct {
 // All is every step: what "journeys run" does.
 var All = Steps{Collect: true, Analyze: true, Report: true}
 
-// writesTables reports whether the steps write tables (and so publish
-// them when pseudonymizing).
-func (s Steps) writesTables() bool { return s.Collect || s.Analyze || s.Publish }
-
 // NeedsPseudonymizer reports whether steps, pseudonymizing, need
-// Options.Pseudonymizer: every step but Report writes or publishes
-// tables.
-func (s Steps) NeedsPseudonymizer() bool { return s.writesTables() }
+// Options.Pseudonymizer: every step but Report writes tables, and so
+// publishes them.
+func (s Steps) NeedsPseudonymizer() bool { return s.Collect || s.Analyze || s.Publish }
 
 // Sensitivity says whether the analysis also judges everyone under a grid
 // of model variants (sensitivity.parquet).
@@ -95,8 +91,11 @@ type Options struct {
 	// state, none of which is shared. It may not be inside Out.
 	PrivateDir string
 
-	// AsOf is the analysis date; the zero time means today (UTC).
-	AsOf        time.Time
+	// AsOf is the analysis date; the zero time means today (UTC, by
+	// Now).
+	AsOf time.Time
+	// Sensitivity turns the sensitivity analysis on or off; its values
+	// are the config's sensitivity: section's, else the defaults.
 	Sensitivity Sensitivity
 	// Layout is dataset.LayoutFlat (or "") or dataset.LayoutPartitioned,
 	// which lays the tables out as Hive-partitioned datasets too after

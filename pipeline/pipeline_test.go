@@ -504,3 +504,63 @@ func checkWhole(t *testing.T, dir string) {
 		}
 	}
 }
+
+// The options are read once: changing the caller's copy after New does
+// not change the run.
+func TestOptionsAreReadOnce(t *testing.T) {
+	ts, _ := fakegithub.NewTestServer(t, testData(), fakegithub.Options{})
+	opts := baseOptions(t, ts.URL+"/", t.TempDir(), pipeline.All)
+	notes := []string{"The source holds no stars."}
+	opts.Notes = notes
+	p, err := pipeline.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes[0] = "changed afterwards"
+	opts.Out = filepath.Join(t.TempDir(), "elsewhere")
+	res, err := p.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Workspace.Out == opts.Out {
+		t.Error("the run followed a changed output folder")
+	}
+	md, err := os.ReadFile(res.Report.MarkdownPath)
+	if err != nil || !strings.Contains(string(md), "The source holds no stars.") || strings.Contains(string(md), "changed afterwards") {
+		t.Errorf("report.md does not hold the note as given to New (%v)", err)
+	}
+}
+
+// Merge combines the shards of a collection and lays the result out.
+func TestMergeLaysOutTheShards(t *testing.T) {
+	ts, _ := fakegithub.NewTestServer(t, testData(), fakegithub.Options{})
+	dir := t.TempDir()
+	var shards []string
+	for k := 1; k <= 2; k++ {
+		opts := baseOptions(t, ts.URL+"/", t.TempDir(), pipeline.Steps{Collect: true})
+		s, err := collect.ParseShard(string(rune('0'+k)) + "/2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.Shard = s
+		run(t, opts)
+		shards = append(shards, opts.Out)
+	}
+	out := filepath.Join(dir, "merged")
+	m, err := pipeline.Merge(context.Background(), pipeline.MergeOptions{Out: out, Dirs: shards, Layout: dataset.LayoutPartitioned, ToolVersion: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Repos) != 2 {
+		t.Errorf("merged %d repositories, want 2", len(m.Repos))
+	}
+	have := files(t, out)
+	for _, name := range slices.Concat(rawFiles, layoutFiles) {
+		if !slices.Contains(have, name) {
+			t.Errorf("the merged folder lacks %s", name)
+		}
+	}
+	if _, err := pipeline.Merge(context.Background(), pipeline.MergeOptions{Out: out, Dirs: shards, Layout: "hive"}); !errors.As(err, new(*pipeline.OptionsError)) {
+		t.Errorf("a bad layout: error %v, want an OptionsError", err)
+	}
+}
