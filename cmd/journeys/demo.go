@@ -17,6 +17,7 @@ import (
 	"github.com/journeys-dev/journeys/internal/demo"
 	"github.com/journeys-dev/journeys/internal/fakegithub"
 	"github.com/journeys-dev/journeys/internal/table"
+	"github.com/journeys-dev/journeys/pipeline"
 )
 
 func newDemoCmd(g *globals) *cobra.Command {
@@ -89,7 +90,7 @@ func (g *globals) demo(ctx context.Context, out, layout string) error {
 		// The demo shows the sensitivity analysis too.
 		sens: sensitivityFlags{on: true, given: func() bool { return true }},
 	}
-	if err := g.runAll(ctx, f); err != nil {
+	if err := g.runPipeline(ctx, f, pipeline.All); err != nil {
 		if errors.Is(err, context.Canceled) {
 			return err
 		}

@@ -1,16 +1,14 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/journeys-dev/journeys/collect"
 	"github.com/journeys-dev/journeys/dataset"
+	"github.com/journeys-dev/journeys/pipeline"
 )
 
 func (f *pipelineFlags) addLayout(cmd *cobra.Command) {
@@ -19,44 +17,21 @@ func (f *pipelineFlags) addLayout(cmd *cobra.Command) {
 
 // scaleOut sets the shard and the pinned organisation listing of a
 // collection from the flags.
-func (f *pipelineFlags) scaleOut(opts *collect.Options) error {
-	if _, err := dataset.ParseLayout(f.layout); err != nil {
-		return &usageError{fmt.Errorf("--layout: %w", err)}
-	}
+func (f *pipelineFlags) scaleOut(o *pipeline.Options) error {
 	if f.shard != "" {
 		s, err := collect.ParseShard(f.shard)
 		if err != nil {
 			return &usageError{fmt.Errorf("--shard: %w", err)}
 		}
-		opts.Shard = s
+		o.Shard = s
 	}
 	if f.orgRepos != "" {
 		l, err := collect.ReadOrgListing(f.orgRepos)
 		if err != nil {
 			return &usageError{fmt.Errorf("--org-repos: %w", err)}
 		}
-		opts.OrgListing = l
+		o.OrgListing = l
 	}
-	return nil
-}
-
-// layOut writes the partitioned datasets when --layout partitioned asks for
-// them; asOf is set after an analysis (its tables are laid out too).
-func (g *globals) layOut(ctx context.Context, f *pipelineFlags, asOf time.Time) error {
-	layout, err := dataset.ParseLayout(f.layout)
-	if err != nil {
-		return &usageError{fmt.Errorf("--layout: %w", err)}
-	}
-	if layout != dataset.LayoutPartitioned || f.dryRun || f.deferLayout {
-		return nil
-	}
-	m, err := dataset.WritePartitioned(ctx, f.out, dataset.PartitionOptions{
-		ToolVersion: toolVersion(), ConfigPath: f.configPath, AnalysisDate: asOf,
-	})
-	if err != nil {
-		return err
-	}
-	g.logger.Info("partitioned datasets written", "out", f.out, "tables", len(m.Tables), "manifest", filepath.Join(f.out, dataset.ManifestFile))
 	return nil
 }
 
@@ -82,18 +57,15 @@ written and usable.`,
 			if _, err := dataset.ParseLayout(f.layout); err != nil {
 				return &usageError{fmt.Errorf("--layout: %w", err)}
 			}
-			m, mergeErr := dataset.Merge(cmd.Context(), f.out, args, dataset.MergeOptions{Logger: g.logger})
+			m, err := pipeline.Merge(cmd.Context(), pipeline.MergeOptions{
+				Out: f.out, Dirs: args, Layout: f.layout, ConfigPath: f.configPath,
+				ToolVersion: toolVersion(), Logger: g.logger,
+			})
 			if m == nil {
-				return fmt.Errorf("merge: %w", mergeErr)
-			}
-			if err := g.layOut(cmd.Context(), f, time.Time{}); err != nil {
 				return err
 			}
 			fmt.Fprintf(g.stdout, "Merged %d folders into %s: %d repositories, %d events\n", len(args), f.out, len(m.Repos), m.Tables["events"])
-			if mergeErr != nil {
-				return fmt.Errorf("merge: %w", mergeErr)
-			}
-			return nil
+			return err
 		},
 	}
 	cmd.Flags().StringVarP(&f.out, "out", "o", "", "the merged output folder (required)")

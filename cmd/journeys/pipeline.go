@@ -4,20 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/journeys-dev/journeys/analyze"
-	"github.com/journeys-dev/journeys/collect"
 	"github.com/journeys-dev/journeys/config"
-	"github.com/journeys-dev/journeys/report"
+	"github.com/journeys-dev/journeys/dataset"
+	"github.com/journeys-dev/journeys/pipeline"
 )
 
 // defaultAPIURL is GitHub's REST root, used when neither --api-url nor
@@ -40,10 +37,8 @@ type pipelineFlags struct {
 	shard       string // collect --shard K/N
 	orgRepos    string // --org-repos FILE: a pinned orgs.json
 	layout      string // --layout flat|partitioned
-	// deferLayout: run lays out the partitioned tables once, after analyze
-	deferLayout bool
 
-	priv privacyFlags // --pseudonymize, --exclude-file and what the config adds
+	priv privacyFlags // --pseudonymize, --exclude-file
 
 	sens sensitivityFlags // --sensitivity and the config's sensitivity: section
 
@@ -73,7 +68,8 @@ func (f *pipelineFlags) addAsOf(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.asOf, "as-of", "", "the analysis date, YYYY-MM-DD (default: today, UTC); fixes a research run's results")
 }
 
-// load reads the config, turning a missing --config into a usage error.
+// load reads the config, turning a missing --config into a usage error,
+// and warns of the old spellings it uses.
 func (f *pipelineFlags) load() (*config.Config, error) {
 	if f.configPath == "" {
 		return nil, &usageError{errors.New("--config is required: a YAML file listing communities and their repositories (see README)")}
@@ -89,26 +85,112 @@ func (f *pipelineFlags) load() (*config.Config, error) {
 	for _, d := range cfg.Deprecations {
 		slog.Warn(d)
 	}
-	if err := f.preparePrivacy(cfg); err != nil {
-		return nil, err
-	}
-	if err := f.prepareSensitivity(cfg); err != nil {
-		return nil, err
-	}
 	return cfg, nil
 }
 
-// analysisDate parses --as-of; the default is today (UTC).
-func (f *pipelineFlags) analysisDate() (time.Time, error) {
-	if f.asOf == "" {
-		now := time.Now().UTC()
-		return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC), nil
-	}
-	d, err := time.Parse("2006-01-02", f.asOf)
+// options maps the flags to the options of a run of steps, checking them
+// all before anything is done: a bad one is a usage error.
+func (g *globals) options(f *pipelineFlags, steps pipeline.Steps) (pipeline.Options, error) {
+	cfg, err := f.load()
 	if err != nil {
-		return time.Time{}, &usageError{fmt.Errorf("--as-of %q: want a date as YYYY-MM-DD", f.asOf)}
+		return pipeline.Options{}, err
 	}
-	return d, nil
+	o := pipeline.Options{
+		Config:      cfg,
+		Steps:       steps,
+		Out:         f.out,
+		Layout:      f.layout,
+		Notes:       f.notes,
+		ToolVersion: toolVersion(),
+		Logger:      g.logger,
+	}
+	if err := f.privacyOptions(&o); err != nil {
+		return o, err
+	}
+	o.Sensitivity = f.sens.option()
+	if f.asOf != "" {
+		d, err := time.Parse("2006-01-02", f.asOf)
+		if err != nil {
+			return o, &usageError{fmt.Errorf("--as-of %q: want a date as YYYY-MM-DD", f.asOf)}
+		}
+		o.AsOf = d
+	}
+	if steps.Collect {
+		if err := g.collectOptions(f, &o); err != nil {
+			return o, err
+		}
+	}
+	if _, err := dataset.ParseLayout(f.layout); err != nil {
+		return o, &usageError{fmt.Errorf("--layout: %w", err)}
+	}
+	return o, nil
+}
+
+// collectOptions maps the flags of a collection.
+func (g *globals) collectOptions(f *pipelineFlags, o *pipeline.Options) error {
+	if f.verifyEvery < 0 {
+		return &usageError{fmt.Errorf("--verify-every must be a duration such as 168h, not %s", f.verifyEvery)}
+	}
+	if f.concurrency < 1 || f.concurrency > 100 {
+		return &usageError{fmt.Errorf("--concurrency must be between 1 and 100, not %d", f.concurrency)}
+	}
+	if err := f.checkAPIURL(); err != nil {
+		return err
+	}
+	o.APIURL = f.resolveAPIURL()
+	o.Token = f.tokenOrEnv()
+	o.Limits = pipeline.Limits{Concurrency: f.concurrency, MaxRequests: f.maxRequests, MaxWait: f.maxWait}
+	o.VerifyAfter = f.verifyEvery
+	o.DryRun = f.dryRun
+	o.Estimate = g.stdout
+	if err := f.scaleOut(o); err != nil {
+		return err
+	}
+	if !g.quiet && g.logFormat != "json" {
+		// With JSON logs every line on stderr is a record: no display.
+		o.Progress, o.LogOutput = g.stderr, g.logOut
+	}
+	return nil
+}
+
+// runPipeline runs steps with the options the flags give, prints what the
+// reports say, and turns what the pipeline reports into what a person
+// typing the command needs to read.
+func (g *globals) runPipeline(ctx context.Context, f *pipelineFlags, steps pipeline.Steps) error {
+	opts, err := g.options(f, steps)
+	if err != nil {
+		return err
+	}
+	res, err := pipeline.Run(ctx, opts)
+	if res != nil && res.Report != nil {
+		fmt.Fprintf(g.stdout, "Wrote %s and %s\n", res.Report.MarkdownPath, res.Report.HTMLPath)
+		for _, line := range res.Report.Headlines {
+			fmt.Fprintf(g.stdout, "  %s\n", line)
+		}
+	}
+	return f.explain(err)
+}
+
+// explain rewrites the pipeline's errors in the command line's terms: the
+// flags to change, the command to run first.
+func (f *pipelineFlags) explain(err error) error {
+	var pe *pipeline.PrivateFolderError
+	var oe *pipeline.OptionsError
+	var me *pipeline.MissingError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &pe):
+		return &usageError{fmt.Errorf("--pseudonymize: the private folder %s (--state) is inside the output folder %s, which is meant to be shared: choose a folder outside it", pe.Private, pe.Out)}
+	case errors.As(err, &oe):
+		return &usageError{err}
+	case errors.As(err, &me) && me.Step == "analyze":
+		return fmt.Errorf("analyze: no collected activity in %s (events.parquet is missing): run 'journeys collect --config %s --out %s' first", f.out, f.configPath, f.out)
+	case errors.As(err, &me) && me.Step == "report":
+		return fmt.Errorf("report: no analysis in %s (analysis.json is missing): run 'journeys analyze --config %s --out %s' first, or 'journeys run' for every step",
+			f.out, f.configPath, f.out)
+	}
+	return err
 }
 
 // resolveAPIURL picks the REST root: the flag, then $GITHUB_API_URL (set by
@@ -176,11 +258,11 @@ the output folder. The token is read from GITHUB_TOKEN, else GH_TOKEN; without
 one, GitHub allows 60 requests an hour.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return g.runAll(cmd.Context(), f)
+			return g.runPipeline(cmd.Context(), f, pipeline.All)
 		},
 	}
 	f.addCommon(cmd)
-	f.addPrivacy(cmd)
+	f.addPrivacy(cmd, true)
 	f.addCollect(cmd)
 	f.addAsOf(cmd)
 	f.addSensitivity(cmd)
@@ -199,16 +281,11 @@ second run fetches only what changed. With --dry-run it only estimates what a
 run would cost.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := f.load()
-			if err != nil {
-				return err
-			}
-			_, err = g.collect(cmd.Context(), f, cfg)
-			return err
+			return g.runPipeline(cmd.Context(), f, pipeline.Steps{Collect: true})
 		},
 	}
 	f.addCommon(cmd)
-	f.addPrivacy(cmd)
+	f.addPrivacy(cmd, true)
 	f.addCollect(cmd)
 	cmd.Flags().BoolVar(&f.dryRun, "dry-run", false, "estimate each repository's request cost and the quota left; collect nothing")
 	cmd.Flags().StringVar(&f.shard, "shard", "", "collect only shard K of N (K/N, 1 <= K <= N): the repositories whose stable name hash falls in it; combine the N outputs with 'journeys merge'")
@@ -227,18 +304,12 @@ bots, cohorts, metrics; with --sensitivity also sensitivity). Re-run it with oth
 --as-of dates or model thresholds without collecting again.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := f.load()
-			if err != nil {
-				return err
-			}
-			if err := g.analyze(cmd.Context(), f, cfg); err != nil {
-				return err
-			}
-			return g.refreshReports(cmd.Context(), f)
+			// The pipeline rewrites the reports an earlier run left.
+			return g.runPipeline(cmd.Context(), f, pipeline.Steps{Analyze: true})
 		},
 	}
 	f.addCommon(cmd)
-	f.addPrivacy(cmd)
+	f.addPrivacy(cmd, true)
 	f.addAsOf(cmd)
 	f.addSensitivity(cmd)
 	f.addLayout(cmd)
@@ -252,203 +323,10 @@ func newReportCmd(g *globals) *cobra.Command {
 		Short: "Write the Markdown and HTML summary reports from the analysis",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if _, err := f.load(); err != nil {
-				return err
-			}
-			return g.report(cmd.Context(), f)
+			return g.runPipeline(cmd.Context(), f, pipeline.Steps{Report: true})
 		},
 	}
 	f.addCommon(cmd)
-	f.addPrivacy(cmd)
+	f.addPrivacy(cmd, false)
 	return cmd
-}
-
-// runAll is "journeys run": collect, then analyze and report what was
-// collected even when some repositories failed, and end non-zero then.
-func (g *globals) runAll(ctx context.Context, f *pipelineFlags) error {
-	cfg, err := f.load()
-	if err != nil {
-		return err
-	}
-	if _, err := f.analysisDate(); err != nil {
-		return err
-	}
-	f.deferLayout = true
-	_, collectErr := g.collect(ctx, f, cfg)
-	if collectErr != nil && !errors.Is(collectErr, collect.ErrSomeReposFailed) {
-		return collectErr
-	}
-	if err := g.analyze(ctx, f, cfg); err != nil {
-		return err
-	}
-	if err := g.report(ctx, f); err != nil {
-		return err
-	}
-	return collectErr
-}
-
-func (g *globals) collect(ctx context.Context, f *pipelineFlags, cfg *config.Config) (*collect.Manifest, error) {
-	if f.verifyEvery < 0 {
-		return nil, &usageError{fmt.Errorf("--verify-every must be a duration such as 168h, not %s", f.verifyEvery)}
-	}
-	if f.concurrency < 1 || f.concurrency > 100 {
-		return nil, &usageError{fmt.Errorf("--concurrency must be between 1 and 100, not %d", f.concurrency)}
-	}
-	if err := f.checkAPIURL(); err != nil {
-		return nil, err
-	}
-	if !f.dryRun {
-		if err := os.MkdirAll(f.out, 0o755); err != nil {
-			return nil, fmt.Errorf("create output folder: %w", err)
-		}
-	}
-	communities := make([]collect.Community, len(cfg.Communities))
-	for i, c := range cfg.Communities {
-		communities[i] = collect.Community{Name: c.Name, Repos: c.Repos, Exclude: c.Exclude,
-			IncludeForks: c.IncludeForks, IncludeArchived: c.IncludeArchived}
-	}
-	opts := collect.Options{
-		APIURL:      f.resolveAPIURL(),
-		Token:       f.tokenOrEnv(),
-		Out:         f.dataDir(),
-		StateDir:    f.collectStateDir(),
-		Concurrency: f.concurrency,
-		MaxRequests: f.maxRequests,
-		MaxWait:     f.maxWait,
-		VerifyAfter: f.verifyEvery,
-		DryRun:      f.dryRun,
-		Report:      g.stdout,
-		ToolVersion: toolVersion(),
-		Logger:      g.logger,
-	}
-	if err := f.scaleOut(&opts); err != nil {
-		return nil, err
-	}
-	if !g.quiet && g.logFormat != "json" {
-		// With JSON logs every line on stderr is a record: no display.
-		opts.Progress, opts.LogOutput = g.stderr, g.logOut
-	}
-	if err := g.moveStateOut(f); err != nil {
-		return nil, err
-	}
-	m, err := collect.Run(ctx, communities, opts)
-	if err == nil || (m != nil && errors.Is(err, collect.ErrSomeReposFailed)) {
-		if perr := g.afterCollect(ctx, f); perr != nil {
-			return m, perr
-		}
-	}
-	if err != nil && (m == nil || f.dryRun || !errors.Is(err, collect.ErrSomeReposFailed)) {
-		return m, fmt.Errorf("collect: %w", err)
-	}
-	if lerr := g.layOut(ctx, f, time.Time{}); lerr != nil {
-		return m, lerr
-	}
-	if err != nil {
-		return m, fmt.Errorf("collect: %w", err)
-	}
-	if m != nil && !f.dryRun {
-		g.logger.Info("collected", "out", f.out, "requests", m.Requests, "not_modified", m.NotModified)
-	}
-	return m, nil
-}
-
-func (g *globals) analyze(ctx context.Context, f *pipelineFlags, cfg *config.Config) error {
-	asOf, err := f.analysisDate()
-	if err != nil {
-		return err
-	}
-	if _, err := os.Stat(filepath.Join(f.dataDir(), "events.parquet")); err != nil {
-		return fmt.Errorf("analyze: no collected activity in %s (events.parquet is missing): run 'journeys collect --config %s --out %s' first", f.out, f.configPath, f.out)
-	}
-	opts := analyze.Options{
-		AsOf:        asOf,
-		Model:       modelFromConfig(cfg.Model),
-		Bots:        analyze.BotRules{Include: cfg.Bots.Include, Exclude: cfg.Bots.Exclude},
-		Identities:  f.priv.identities,
-		Exclude:     f.priv.exclude.Entries(),
-		ToolVersion: toolVersion(),
-		Logger:      g.logger,
-		Sensitivity: f.sens.variants,
-	}
-	if err := g.beforeAnalyze(ctx, f); err != nil {
-		return err
-	}
-	m, err := analyze.Run(ctx, f.dataDir(), opts)
-	if err != nil {
-		return fmt.Errorf("analyze: %w", err)
-	}
-	if err := g.publish(ctx, f); err != nil {
-		return err
-	}
-	f.deferLayout = false
-	if err := g.layOut(ctx, f, asOf); err != nil {
-		return err
-	}
-	g.logger.Info("analyzed", "as_of", asOf.Format("2006-01-02"), "events", m.EventsRead, "bots", m.Bots, "unresolved_commits", m.UnresolvedCommits)
-	if cm, err := collect.ReadManifest(f.dataDir()); err == nil {
-		for _, w := range report.AsOfWarnings(*m, *cm) {
-			g.logger.Warn(w)
-		}
-	}
-	return nil
-}
-
-// refreshReports rewrites the reports an earlier run left in the output
-// folder, so that no report shows another analysis date than the tables.
-func (g *globals) refreshReports(ctx context.Context, f *pipelineFlags) error {
-	for _, name := range []string{"report.md", "report.html"} {
-		if _, err := os.Stat(filepath.Join(f.out, name)); err == nil {
-			g.logger.Info("rewriting the reports for the new analysis", "out", f.out)
-			return g.report(ctx, f)
-		}
-	}
-	return nil
-}
-
-func (g *globals) report(ctx context.Context, f *pipelineFlags) error {
-	if _, err := os.Stat(filepath.Join(f.out, analyze.ManifestFile)); errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("report: no analysis in %s (analysis.json is missing): run 'journeys analyze --config %s --out %s' first, or 'journeys run' for every step",
-			f.out, f.configPath, f.out)
-	}
-	opts := report.Options{
-		ConfigPath:    f.reportConfigName(),
-		ToolVersion:   toolVersion(),
-		Logger:        g.logger,
-		Notes:         f.notes,
-		Pseudonymized: f.priv.pseudonymize,
-	}
-	s, err := report.Run(ctx, f.out, opts)
-	if err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	fmt.Fprintf(g.stdout, "Wrote %s and %s\n", filepath.Join(f.out, "report.md"), filepath.Join(f.out, "report.html"))
-	for _, line := range s.Headlines {
-		fmt.Fprintf(g.stdout, "  %s\n", line)
-	}
-	return nil
-}
-
-// modelFromConfig overlays the config's thresholds on the defaults.
-func modelFromConfig(c config.Model) analyze.Model {
-	m := analyze.DefaultModel()
-	set := func(dst *int, v *int) {
-		if v != nil {
-			*dst = *v
-		}
-	}
-	set(&m.WindowDays, c.WindowDays)
-	set(&m.SustainedMonths, c.SustainedMonths)
-	set(&m.NetworkedItems, c.NetworkedItems)
-	set(&m.LeadershipMerges, c.LeadershipMerges)
-	set(&m.LeadershipTriaged, c.LeadershipTriaged)
-	set(&m.NewDays, c.NewDays)
-	set(&m.ActiveDays, c.ActiveDays)
-	set(&m.DormantDays, c.DormantDays)
-	if c.CountCoauthors != nil {
-		m.IgnoreCoauthors = !*c.CountCoauthors
-	}
-	if c.WideFirstContact != nil {
-		m.NarrowFirstContact = !*c.WideFirstContact
-	}
-	return m
 }
