@@ -22,6 +22,7 @@ import (
 	"github.com/journeys-dev/journeys/config"
 	"github.com/journeys-dev/journeys/dataset"
 	"github.com/journeys-dev/journeys/internal/fakegithub"
+	"github.com/journeys-dev/journeys/internal/fakegithub/fakegithubtest"
 	"github.com/journeys-dev/journeys/pipeline"
 	"github.com/journeys-dev/journeys/privacy"
 )
@@ -121,7 +122,7 @@ var (
 // the workspace says, and nothing else.
 func TestStepsWriteTheirFolders(t *testing.T) {
 	d := testData()
-	ts, _ := fakegithub.NewTestServer(t, d, fakegithub.Options{})
+	ts, _ := fakegithubtest.NewTestServer(t, d, fakegithub.Options{})
 	api := ts.URL + "/"
 	type folder = string // "out" or "private"
 	tests := []struct {
@@ -214,7 +215,7 @@ func TestStepsWriteTheirFolders(t *testing.T) {
 
 // The result says what each step did and where.
 func TestResultSaysWhatWasDone(t *testing.T) {
-	ts, _ := fakegithub.NewTestServer(t, testData(), fakegithub.Options{})
+	ts, _ := fakegithubtest.NewTestServer(t, testData(), fakegithub.Options{})
 	dir := t.TempDir()
 	opts := baseOptions(t, ts.URL+"/", dir, pipeline.All)
 	opts.Layout = dataset.LayoutPartitioned
@@ -247,7 +248,7 @@ func TestResultSaysWhatWasDone(t *testing.T) {
 // none shows another date than the tables; without reports it writes
 // none.
 func TestAnalysisRewritesTheReportsItFinds(t *testing.T) {
-	ts, srv := fakegithub.NewTestServer(t, testData(), fakegithub.Options{})
+	ts, srv := fakegithubtest.NewTestServer(t, testData(), fakegithub.Options{})
 	opts := baseOptions(t, ts.URL+"/", t.TempDir(), pipeline.All)
 	run(t, opts)
 	requests := srv.Stats().Requests
@@ -272,7 +273,7 @@ func TestAnalysisRewritesTheReportsItFinds(t *testing.T) {
 // A repository that fails is named in the error at the end; the others
 // are still analyzed and reported.
 func TestFailedRepositoryEndsTheRunAfterTheReport(t *testing.T) {
-	ts, _ := fakegithub.NewTestServer(t, testData(), fakegithub.Options{})
+	ts, _ := fakegithubtest.NewTestServer(t, testData(), fakegithub.Options{})
 	opts := baseOptions(t, ts.URL+"/", t.TempDir(), pipeline.All)
 	opts.Config = writeConfig(t, "  - name: Other\n    repos: [example-org/no-such-repo]\n")
 	res, err := pipeline.Run(context.Background(), opts)
@@ -508,7 +509,7 @@ func checkWhole(t *testing.T, dir string) {
 // The options are read once: changing the caller's copy after New does
 // not change the run.
 func TestOptionsAreReadOnce(t *testing.T) {
-	ts, _ := fakegithub.NewTestServer(t, testData(), fakegithub.Options{})
+	ts, _ := fakegithubtest.NewTestServer(t, testData(), fakegithub.Options{})
 	opts := baseOptions(t, ts.URL+"/", t.TempDir(), pipeline.All)
 	notes := []string{"The source holds no stars."}
 	opts.Notes = notes
@@ -533,7 +534,7 @@ func TestOptionsAreReadOnce(t *testing.T) {
 
 // Merge combines the shards of a collection and lays the result out.
 func TestMergeLaysOutTheShards(t *testing.T) {
-	ts, _ := fakegithub.NewTestServer(t, testData(), fakegithub.Options{})
+	ts, _ := fakegithubtest.NewTestServer(t, testData(), fakegithub.Options{})
 	dir := t.TempDir()
 	var shards []string
 	for k := 1; k <= 2; k++ {
