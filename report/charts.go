@@ -13,7 +13,6 @@ import (
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/journeys-dev/journeys/analyze"
 )
@@ -60,9 +59,6 @@ func stageColor(s string) color.Color {
 	return notYetColor
 }
 
-// chartWidth is the width of the charts drawn in one layout only.
-const chartWidth = 620
-
 var sans = font.Font{Typeface: "Liberation", Variant: "Sans"}
 
 // newPlot returns a plot with sans-serif text, a title and axis labels.
@@ -85,22 +81,6 @@ func newPlot(title, xLabel, yLabel string) *plot.Plot {
 func textStyle(size float64) text.Style {
 	return text.Style{Font: font.Font{Typeface: sans.Typeface, Variant: sans.Variant, Size: vg.Points(size)},
 		Color: inkColor, XAlign: draw.XLeft, YAlign: draw.YCenter, Handler: plot.DefaultTextHandler}
-}
-
-// renderSVG draws p, w by h points, as one SVG for every screen, in a box
-// that scrolls sideways where the screen is too narrow for its text.
-func renderSVG(p *plot.Plot, w, h float64) (template.HTML, error) {
-	c := vgsvg.New(vg.Points(w), vg.Points(h))
-	// Legend entries a fifth of their text apart, as a browser's text
-	// boxes are taller than gonum's.
-	p.Legend.Padding = max(p.Legend.Padding, p.Legend.TextStyle.Font.Size/5)
-	m := vg.Points(chartMargin)
-	p.Draw(draw.Crop(draw.New(c), m, -m, m, -m))
-	svg, err := finishSVG(c, p.Title.Text)
-	if err != nil {
-		return "", err
-	}
-	return `<div class="plot-box">` + svg + `</div>`, nil
 }
 
 // panicked turns a panic of the plotting package into an error.
