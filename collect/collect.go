@@ -25,6 +25,7 @@ import (
 
 	"github.com/journeys-dev/journeys/collect/ghapi"
 	"github.com/journeys-dev/journeys/internal/table"
+	"github.com/journeys-dev/journeys/schema"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -76,7 +77,7 @@ type Options struct {
 	// OrgListing, when set, is used for the org: entries instead of
 	// asking GitHub (e.g. the orgs.json of an earlier run), so that
 	// several runs see the same repositories.
-	OrgListing *OrgListing
+	OrgListing *schema.OrgListing
 
 	// VerifyAfter is how old the last whole walk of the issues, issue
 	// comments or review comments may be before a run walks the listing
@@ -113,7 +114,7 @@ var tableFiles = []string{"repos", "issues", "pull_requests", "comments", "revie
 // (all at once, by renames): a failed or killed run leaves the previous
 // output as it was. A repository that fails is reported in the manifest
 // and the error is ErrSomeReposFailed, with the others written.
-func Run(ctx context.Context, communities []Community, opts Options) (*Manifest, error) {
+func Run(ctx context.Context, communities []Community, opts Options) (*schema.Manifest, error) {
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -153,7 +154,7 @@ func Run(ctx context.Context, communities []Community, opts Options) (*Manifest,
 		return dryRun(ctx, client, communities, opts)
 	}
 
-	m := &Manifest{ToolVersion: opts.ToolVersion, APIURL: client.Base(), StartedAt: time.Now().UTC(), Tables: map[string]int64{}}
+	m := &schema.Manifest{ToolVersion: opts.ToolVersion, APIURL: client.Base(), StartedAt: time.Now().UTC(), Tables: map[string]int64{}}
 	store := &stateStore{dir: opts.StateDir}
 
 	// Each repository is collected once, even if several communities list
@@ -197,7 +198,7 @@ func Run(ctx context.Context, communities []Community, opts Options) (*Manifest,
 		for _, repo := range c.Repos {
 			res := results[repoKey(repo)]
 			rows := t.addRepo(c.Name, repo, res.state, res.failure, now)
-			m.Repos = append(m.Repos, RepoStatus{Community: c.Name, Repo: repo, Status: statusOf(res),
+			m.Repos = append(m.Repos, schema.RepoStatus{Community: c.Name, Repo: repo, Status: statusOf(res),
 				Error: res.failure, Rows: rows, Requests: res.requests})
 		}
 	}
@@ -345,12 +346,12 @@ func sortedCommunities(cs []Community) []Community {
 	return out
 }
 
-func configOrder(rs []RepoStatus, cs []Community) []RepoStatus {
+func configOrder(rs []schema.RepoStatus, cs []Community) []schema.RepoStatus {
 	idx := map[[2]string]int{}
 	for _, r := range rs {
 		idx[[2]string{r.Community, r.Repo}] = len(idx)
 	}
-	var out []RepoStatus
+	var out []schema.RepoStatus
 	done := map[[2]string]bool{}
 	for _, c := range cs {
 		for _, r := range c.Repos {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/journeys-dev/journeys/internal/fakegithub"
+	"github.com/journeys-dev/journeys/schema"
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/format"
 )
@@ -23,9 +24,9 @@ func TestTablesReadIndependently(t *testing.T) {
 		t.Fatal(err)
 	}
 	rowTypes := map[string]any{
-		"repos": Repo{}, "issues": Issue{}, "pull_requests": PullRequest{}, "comments": Comment{}, "reviews": Review{},
-		"commits": Commit{}, "stargazers": Stargazer{}, "forks": Fork{}, "issue_events": IssueEvent{},
-		"recognitions": Recognition{}, "events": Event{},
+		"repos": schema.Repo{}, "issues": schema.Issue{}, "pull_requests": schema.PullRequest{}, "comments": schema.Comment{}, "reviews": schema.Review{},
+		"commits": schema.Commit{}, "stargazers": schema.Stargazer{}, "forks": schema.Fork{}, "issue_events": schema.IssueEvent{},
+		"recognitions": schema.Recognition{}, "events": schema.Event{},
 	}
 	for _, name := range tableFiles {
 		t.Run(name, func(t *testing.T) {

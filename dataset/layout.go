@@ -12,8 +12,8 @@ import (
 	"slices"
 	"time"
 
-	"github.com/journeys-dev/journeys/collect"
 	"github.com/journeys-dev/journeys/internal/table"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // SchemaVersion is the version of the tables' schema recorded in
@@ -49,7 +49,7 @@ type Manifest struct {
 	Tables map[string]TableInfo `json:"tables"`
 	// Repos gives each repository's status and rows per table, from
 	// collection.json.
-	Repos []collect.RepoStatus `json:"repos"`
+	Repos []schema.RepoStatus `json:"repos"`
 }
 
 // PartitionOptions configure WritePartitioned.
@@ -79,7 +79,7 @@ func ConfigHash(path string) (string, error) {
 // analysis tables; bots/ has no partition), and DIR/manifest.json. Each
 // dataset replaces the previous one whole, by a rename.
 func WritePartitioned(ctx context.Context, dir string, opts PartitionOptions) (*Manifest, error) {
-	m := &Manifest{SchemaVersion: SchemaVersion, ToolVersion: opts.ToolVersion, Layout: "hive", Tables: map[string]TableInfo{}, Repos: []collect.RepoStatus{}}
+	m := &Manifest{SchemaVersion: SchemaVersion, ToolVersion: opts.ToolVersion, Layout: "hive", Tables: map[string]TableInfo{}, Repos: []schema.RepoStatus{}}
 	if opts.ConfigPath != "" {
 		h, err := ConfigHash(opts.ConfigPath)
 		if err != nil {
@@ -87,7 +87,7 @@ func WritePartitioned(ctx context.Context, dir string, opts PartitionOptions) (*
 		}
 		m.ConfigSHA256 = h
 	}
-	if cm, err := collect.ReadManifest(dir); err == nil {
+	if cm, err := schema.ReadManifest(dir); err == nil {
 		m.Repos = cm.Repos
 	} else {
 		return nil, fmt.Errorf("partitioned layout: %w", err)

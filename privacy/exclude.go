@@ -13,8 +13,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/journeys-dev/journeys/collect"
 	"github.com/journeys-dev/journeys/internal/table"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // Exclusions are the people who asked to be left out, by login or email
@@ -149,14 +149,14 @@ func FilterDir(ctx context.Context, dir string, x *Exclusions) (map[string]int64
 		return nil, err
 	}
 	f := &filter{ctx: ctx, dir: dir, removed: map[string]int64{}, perRepo: map[[2]string]int64{}}
-	filterTable(f, IssuesTable, func(r *collect.Issue) bool {
+	filterTable(f, IssuesTable, func(r *schema.Issue) bool {
 		if x.loginPtr(r.Author) {
 			return false
 		}
 		r.Assignees = slices.DeleteFunc(slices.Clone(r.Assignees), x.Login)
 		return true
 	})
-	filterTable(f, PullRequestsTable, func(r *collect.PullRequest) bool {
+	filterTable(f, PullRequestsTable, func(r *schema.PullRequest) bool {
 		if x.loginPtr(r.Author) {
 			return false
 		}
@@ -165,9 +165,9 @@ func FilterDir(ctx context.Context, dir string, x *Exclusions) (map[string]int64
 		}
 		return true
 	})
-	filterTable(f, CommentsTable, func(r *collect.Comment) bool { return !x.loginPtr(r.Author) })
-	filterTable(f, ReviewsTable, func(r *collect.Review) bool { return !x.loginPtr(r.Author) })
-	filterTable(f, CommitsTable, func(r *collect.Commit) bool {
+	filterTable(f, CommentsTable, func(r *schema.Comment) bool { return !x.loginPtr(r.Author) })
+	filterTable(f, ReviewsTable, func(r *schema.Review) bool { return !x.loginPtr(r.Author) })
+	filterTable(f, CommitsTable, func(r *schema.Commit) bool {
 		if x.author(r.AuthorLogin, r.AuthorName, r.AuthorEmail) {
 			return false
 		}
@@ -193,9 +193,9 @@ func FilterDir(ctx context.Context, dir string, x *Exclusions) (map[string]int64
 		}
 		return true
 	})
-	filterTable(f, StargazersTable, func(r *collect.Stargazer) bool { return !x.Login(r.Login) })
-	filterTable(f, ForksTable, func(r *collect.Fork) bool { return !x.Login(r.Owner) })
-	filterTable(f, IssueEventsTable, func(r *collect.IssueEvent) bool {
+	filterTable(f, StargazersTable, func(r *schema.Stargazer) bool { return !x.Login(r.Login) })
+	filterTable(f, ForksTable, func(r *schema.Fork) bool { return !x.Login(r.Owner) })
+	filterTable(f, IssueEventsTable, func(r *schema.IssueEvent) bool {
 		if x.loginPtr(r.Actor) {
 			return false
 		}
@@ -204,12 +204,12 @@ func FilterDir(ctx context.Context, dir string, x *Exclusions) (map[string]int64
 		}
 		return true
 	})
-	filterTable(f, RecognitionsTable, func(r *collect.Recognition) bool { return !x.Login(r.Login) })
-	filterTable(f, EventsTable, func(r *collect.Event) bool {
+	filterTable(f, RecognitionsTable, func(r *schema.Recognition) bool { return !x.Login(r.Login) })
+	filterTable(f, EventsTable, func(r *schema.Event) bool {
 		if x.loginPtr(r.Actor) {
 			return false
 		}
-		if r.Kind == collect.KindCommit || r.Kind == collect.KindCommitCoauthor {
+		if r.Kind == schema.KindCommit || r.Kind == schema.KindCommitCoauthor {
 			var name, email string
 			if r.AuthorName != nil {
 				name = *r.AuthorName
@@ -224,7 +224,7 @@ func FilterDir(ctx context.Context, dir string, x *Exclusions) (map[string]int64
 		if x.loginPtr(r.TargetAuthor) {
 			r.TargetAuthor = nil
 		}
-		if r.Kind == collect.KindAssigned && x.loginPtr(r.Detail) {
+		if r.Kind == schema.KindAssigned && x.loginPtr(r.Detail) {
 			r.Detail = nil
 		}
 		return true
@@ -245,7 +245,7 @@ func (x *Exclusions) learnNames(path string) error {
 		return nil
 	}
 	err := table.ScanColumns(path, []string{"author_login", "author_name", "author_email", "co_author_names", "co_author_emails"},
-		func(batch []collect.Commit) error {
+		func(batch []schema.Commit) error {
 			for i := range batch {
 				c := &batch[i]
 				if x.loginPtr(c.AuthorLogin) || x.Email(c.AuthorEmail) {
@@ -305,32 +305,32 @@ type filter struct {
 
 // placed is the set of raw row types the filter rewrites.
 type placed interface {
-	collect.Issue | collect.PullRequest | collect.Comment | collect.Review | collect.Commit |
-		collect.Stargazer | collect.Fork | collect.IssueEvent | collect.Recognition | collect.Event
+	schema.Issue | schema.PullRequest | schema.Comment | schema.Review | schema.Commit |
+		schema.Stargazer | schema.Fork | schema.IssueEvent | schema.Recognition | schema.Event
 }
 
 // placeOf returns the community and repository of a raw row.
 func placeOf(row any) (string, string) {
 	switch r := row.(type) {
-	case *collect.Issue:
+	case *schema.Issue:
 		return r.Community, r.Repo
-	case *collect.PullRequest:
+	case *schema.PullRequest:
 		return r.Community, r.Repo
-	case *collect.Comment:
+	case *schema.Comment:
 		return r.Community, r.Repo
-	case *collect.Review:
+	case *schema.Review:
 		return r.Community, r.Repo
-	case *collect.Commit:
+	case *schema.Commit:
 		return r.Community, r.Repo
-	case *collect.Stargazer:
+	case *schema.Stargazer:
 		return r.Community, r.Repo
-	case *collect.Fork:
+	case *schema.Fork:
 		return r.Community, r.Repo
-	case *collect.IssueEvent:
+	case *schema.IssueEvent:
 		return r.Community, r.Repo
-	case *collect.Recognition:
+	case *schema.Recognition:
 		return r.Community, r.Repo
-	case *collect.Event:
+	case *schema.Event:
 		return r.Community, r.Repo
 	}
 	return "", ""
@@ -363,7 +363,7 @@ func filterTable[T placed](f *filter, name string, keep func(*T) bool) {
 // fixManifest lowers the row counts of collection.json by the rows
 // removed. Fields it does not know are kept.
 func (f *filter) fixManifest() error {
-	path := filepath.Join(f.dir, collect.ManifestFile)
+	path := filepath.Join(f.dir, schema.ManifestFile)
 	var m map[string]any
 	if ok, err := readJSON(path, &m); err != nil || !ok {
 		return err

@@ -12,9 +12,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/journeys-dev/journeys/analyze"
-	"github.com/journeys-dev/journeys/collect"
 	"github.com/journeys-dev/journeys/internal/table"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // Published lists the files Publish writes, in the order it writes them.
@@ -23,10 +22,10 @@ var Published = []string{
 	CommentsTable + ".parquet", ReviewsTable + ".parquet", CommitsTable + ".parquet",
 	StargazersTable + ".parquet", ForksTable + ".parquet", IssueEventsTable + ".parquet",
 	RecognitionsTable + ".parquet", EventsTable + ".parquet",
-	analyze.ContributorsFile, analyze.ContributorMonthFile, analyze.TransitionsFile,
-	analyze.FunnelFile, analyze.IdentitiesFile, analyze.BotsFile, analyze.CohortsFile,
-	analyze.SensitivityFile, analyze.MetricsFile,
-	collect.ManifestFile, analyze.ManifestFile,
+	schema.Contributors.File(), schema.ContributorMonths.File(), schema.Transitions.File(),
+	schema.Funnel.File(), schema.Identities.File(), schema.Bots.File(), schema.Cohorts.File(),
+	schema.Sensitivity.File(), schema.Metrics.File(),
+	schema.ManifestFile, schema.AnalysisManifestFile,
 }
 
 // PublishOptions say how to publish.
@@ -68,54 +67,54 @@ func Publish(ctx context.Context, src, dst string, opts PublishOptions) error {
 	}
 	p := pb.p
 	repo := pb.repo
-	publishTable(pb, ReposTable+".parquet", func(r *collect.Repo) Repo {
+	publishTable(pb, ReposTable+".parquet", func(r *schema.Repo) Repo {
 		return Repo{Community: r.Community, Repo: repo(r.Repo), ID: r.ID, DefaultBranch: r.DefaultBranch, CreatedAt: r.CreatedAt,
 			PushedAt: r.PushedAt, Fork: r.Fork, Archived: r.Archived, Stars: r.Stars, Forks: r.Forks,
 			HasContributorsFile: r.HasContributorsFile, Status: r.Status, CollectedAt: r.CollectedAt}
 	})
-	publishTable(pb, IssuesTable+".parquet", func(r *collect.Issue) Issue {
+	publishTable(pb, IssuesTable+".parquet", func(r *schema.Issue) Issue {
 		return Issue{Community: r.Community, Repo: repo(r.Repo), Number: r.Number, ID: r.ID, IsPullRequest: r.IsPullRequest,
 			State: r.State, StateReason: r.StateReason, Author: p.LoginPtr(r.Author), AuthorType: r.AuthorType,
 			AuthorAssociation: r.AuthorAssociation, Assignees: p.Logins(r.Assignees), CommentCount: r.CommentCount,
 			CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, ClosedAt: r.ClosedAt, MergedAt: r.MergedAt}
 	})
-	publishTable(pb, PullRequestsTable+".parquet", func(r *collect.PullRequest) collect.PullRequest {
+	publishTable(pb, PullRequestsTable+".parquet", func(r *schema.PullRequest) schema.PullRequest {
 		o := *r
 		o.Repo, o.Author, o.MergedBy = repo(r.Repo), p.LoginPtr(r.Author), p.LoginPtr(r.MergedBy)
 		return o
 	})
-	publishTable(pb, CommentsTable+".parquet", func(r *collect.Comment) collect.Comment {
+	publishTable(pb, CommentsTable+".parquet", func(r *schema.Comment) schema.Comment {
 		o := *r
 		o.Repo, o.Author = repo(r.Repo), p.LoginPtr(r.Author)
 		return o
 	})
-	publishTable(pb, ReviewsTable+".parquet", func(r *collect.Review) collect.Review {
+	publishTable(pb, ReviewsTable+".parquet", func(r *schema.Review) schema.Review {
 		o := *r
 		o.Repo, o.Author = repo(r.Repo), p.LoginPtr(r.Author)
 		return o
 	})
-	publishTable(pb, CommitsTable+".parquet", func(r *collect.Commit) Commit {
+	publishTable(pb, CommitsTable+".parquet", func(r *schema.Commit) Commit {
 		return Commit{Community: r.Community, Repo: repo(r.Repo), SHA: r.SHA, AuthorDate: r.AuthorDate, CommitterDate: r.CommitterDate,
 			AuthorLogin: p.LoginPtr(r.AuthorLogin), AuthorType: r.AuthorType, CommitterLogin: p.LoginPtr(r.CommitterLogin),
 			ParentCount: r.ParentCount, CoAuthors: int64(len(r.CoAuthorEmails))}
 	})
-	publishTable(pb, StargazersTable+".parquet", func(r *collect.Stargazer) collect.Stargazer {
+	publishTable(pb, StargazersTable+".parquet", func(r *schema.Stargazer) schema.Stargazer {
 		o := *r
 		o.Repo, o.Login = repo(r.Repo), p.Login(r.Login)
 		return o
 	})
-	publishTable(pb, ForksTable+".parquet", func(r *collect.Fork) Fork {
+	publishTable(pb, ForksTable+".parquet", func(r *schema.Fork) Fork {
 		return Fork{Community: r.Community, Repo: repo(r.Repo), Owner: p.Login(r.Owner), OwnerType: r.OwnerType, CreatedAt: r.CreatedAt}
 	})
-	publishTable(pb, IssueEventsTable+".parquet", func(r *collect.IssueEvent) IssueEvent {
+	publishTable(pb, IssueEventsTable+".parquet", func(r *schema.IssueEvent) IssueEvent {
 		return IssueEvent{Community: r.Community, Repo: repo(r.Repo), ID: r.ID, Number: r.Number, Event: r.Event,
 			Actor: p.LoginPtr(r.Actor), ActorType: r.ActorType, CreatedAt: r.CreatedAt, Assignee: p.LoginPtr(r.Assignee), CommitID: r.CommitID}
 	})
-	publishTable(pb, RecognitionsTable+".parquet", func(r *collect.Recognition) Recognition {
+	publishTable(pb, RecognitionsTable+".parquet", func(r *schema.Recognition) Recognition {
 		return Recognition{Community: r.Community, Repo: repo(r.Repo), Login: p.Login(r.Login),
 			Contributions: r.Contributions, FirstListedAt: r.FirstListedAt, FirstListedBy: r.FirstListedBy}
 	})
-	publishTable(pb, EventsTable+".parquet", func(r *collect.Event) Event {
+	publishTable(pb, EventsTable+".parquet", func(r *schema.Event) Event {
 		return Event{Community: r.Community, Repo: repo(r.Repo), Actor: p.LoginPtr(r.Actor), ActorType: r.ActorType, Kind: r.Kind,
 			OccurredAt: r.OccurredAt, TargetNumber: r.TargetNumber, TargetAuthor: p.LoginPtr(r.TargetAuthor),
 			TargetIsPullRequest: r.TargetIsPullRequest, Detail: pb.detail(r), SourceID: pb.sourceID(r.SourceID)}
@@ -128,33 +127,33 @@ func Publish(ctx context.Context, src, dst string, opts PublishOptions) error {
 		s := repo(*r)
 		return &s
 	}
-	publishTable(pb, analyze.ContributorsFile, func(r *analyze.Contributor) analyze.Contributor {
+	publishTable(pb, schema.Contributors.File(), func(r *schema.Contributor) schema.Contributor {
 		o := *r
 		o.Login = p.Login(r.Login)
 		o.EventRepo = evidenceRepo(r.EventRepo)
 		return o
 	})
-	publishTable(pb, analyze.ContributorMonthFile, func(r *analyze.ContributorMonth) analyze.ContributorMonth {
+	publishTable(pb, schema.ContributorMonths.File(), func(r *schema.ContributorMonth) schema.ContributorMonth {
 		o := *r
 		o.Login = p.Login(r.Login)
 		return o
 	})
-	publishTable(pb, analyze.TransitionsFile, func(r *analyze.Transition) analyze.Transition {
+	publishTable(pb, schema.Transitions.File(), func(r *schema.Transition) schema.Transition {
 		o := *r
 		o.Login = p.Login(r.Login)
 		o.EventRepo = evidenceRepo(r.EventRepo)
 		return o
 	})
-	publishTable(pb, analyze.FunnelFile, func(r *analyze.FunnelRow) analyze.FunnelRow { return *r })
+	publishTable(pb, schema.Funnel.File(), func(r *schema.FunnelRow) schema.FunnelRow { return *r })
 	pb.identities()
 	pb.bots()
 	// Cohorts count people and name nobody: copied as they are.
-	publishTable(pb, analyze.CohortsFile, func(r *analyze.CohortRow) analyze.CohortRow { return *r })
+	publishTable(pb, schema.Cohorts.File(), func(r *schema.CohortRow) schema.CohortRow { return *r })
 	// So does the sensitivity analysis, when there is one.
-	publishTable(pb, analyze.SensitivityFile, func(r *analyze.SensitivityRow) analyze.SensitivityRow { return *r })
+	publishTable(pb, schema.Sensitivity.File(), func(r *schema.SensitivityRow) schema.SensitivityRow { return *r })
 	// Metrics are counts and times per community and month, naming
 	// nobody: copied as they are.
-	publishTable(pb, analyze.MetricsFile, func(r *analyze.MetricRow) analyze.MetricRow { return *r })
+	publishTable(pb, schema.Metrics.File(), func(r *schema.MetricRow) schema.MetricRow { return *r })
 	if pb.err != nil {
 		return pb.err
 	}
@@ -226,7 +225,7 @@ func (pb *publisher) people() (map[string]bool, error) {
 	if !exists(path) {
 		return out, nil
 	}
-	err := table.ScanColumns(path, []string{"actor", "actor_type", "target_author"}, func(batch []collect.Event) error {
+	err := table.ScanColumns(path, []string{"actor", "actor_type", "target_author"}, func(batch []schema.Event) error {
 		for i := range batch {
 			e := &batch[i]
 			if e.Actor != nil && (e.ActorType == nil || *e.ActorType != "Organization") {
@@ -253,11 +252,11 @@ func (pb *publisher) repo(r string) string {
 }
 
 // detail keeps an event's detail where it names nobody.
-func (pb *publisher) detail(e *collect.Event) *string {
+func (pb *publisher) detail(e *schema.Event) *string {
 	switch e.Kind {
-	case collect.KindReview, collect.KindRecognized:
+	case schema.KindReview, schema.KindRecognized:
 		return e.Detail
-	case collect.KindAssigned:
+	case schema.KindAssigned:
 		return pb.p.LoginPtr(e.Detail)
 	}
 	return nil
@@ -280,13 +279,13 @@ func (pb *publisher) identities() {
 	if pb.err != nil {
 		return
 	}
-	src := filepath.Join(pb.src, analyze.IdentitiesFile)
-	dst := filepath.Join(pb.dst, analyze.IdentitiesFile)
+	src := filepath.Join(pb.src, schema.Identities.File())
+	dst := filepath.Join(pb.dst, schema.Identities.File())
 	if !exists(src) {
 		pb.err = removeStale(dst)
 		return
 	}
-	rows, err := table.ReadFile[analyze.Identity](src)
+	rows, err := table.ReadFile[schema.Identity](src)
 	if err != nil {
 		pb.err = fmt.Errorf("publish identities: %w", err)
 		return
@@ -339,13 +338,13 @@ func (pb *publisher) bots() {
 	if pb.err != nil {
 		return
 	}
-	src := filepath.Join(pb.src, analyze.BotsFile)
-	dst := filepath.Join(pb.dst, analyze.BotsFile)
+	src := filepath.Join(pb.src, schema.Bots.File())
+	dst := filepath.Join(pb.dst, schema.Bots.File())
 	if !exists(src) {
 		pb.err = removeStale(dst)
 		return
 	}
-	rows, err := table.ReadFile[analyze.Bot](src)
+	rows, err := table.ReadFile[schema.Bot](src)
 	if err != nil {
 		pb.err = fmt.Errorf("publish bots: %w", err)
 		return
@@ -353,7 +352,7 @@ func (pb *publisher) bots() {
 	for i := range rows {
 		rows[i].Login = pb.p.Login(rows[i].Login)
 	}
-	slices.SortFunc(rows, func(x, y analyze.Bot) int { return cmp.Compare(x.Login, y.Login) })
+	slices.SortFunc(rows, func(x, y schema.Bot) int { return cmp.Compare(x.Login, y.Login) })
 	if err := table.WriteFile(dst, rows); err != nil {
 		pb.err = fmt.Errorf("publish bots: %w", err)
 		return
@@ -367,7 +366,7 @@ func (pb *publisher) bots() {
 // in their text replaced.
 func (pb *publisher) manifests() error {
 	var cm any
-	cpath := filepath.Join(pb.src, collect.ManifestFile)
+	cpath := filepath.Join(pb.src, schema.ManifestFile)
 	ok, err := readJSON(cpath, &cm)
 	if err != nil {
 		return fmt.Errorf("publish: %w", err)
@@ -383,24 +382,24 @@ func (pb *publisher) manifests() error {
 			}
 		}
 		cm = pb.rewriteStrings(cm)
-		if err := writeJSON(filepath.Join(pb.dst, collect.ManifestFile), cm); err != nil {
+		if err := writeJSON(filepath.Join(pb.dst, schema.ManifestFile), cm); err != nil {
 			return fmt.Errorf("publish: %w", err)
 		}
 		pb.files++
-	} else if err := removeStale(filepath.Join(pb.dst, collect.ManifestFile)); err != nil {
+	} else if err := removeStale(filepath.Join(pb.dst, schema.ManifestFile)); err != nil {
 		return err
 	}
 	var am map[string]any
-	apath := filepath.Join(pb.src, analyze.ManifestFile)
+	apath := filepath.Join(pb.src, schema.AnalysisManifestFile)
 	ok, err = readJSON(apath, &am)
 	if err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
 	if !ok {
-		return removeStale(filepath.Join(pb.dst, analyze.ManifestFile))
+		return removeStale(filepath.Join(pb.dst, schema.AnalysisManifestFile))
 	}
 	am["pseudonymized"] = true
-	if err := writeJSON(filepath.Join(pb.dst, analyze.ManifestFile), pb.rewriteStrings(am)); err != nil {
+	if err := writeJSON(filepath.Join(pb.dst, schema.AnalysisManifestFile), pb.rewriteStrings(am)); err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
 	pb.files++

@@ -1,6 +1,10 @@
 package privacy
 
-import "time"
+import (
+	"time"
+
+	"github.com/journeys-dev/journeys/schema"
+)
 
 // The types in this file are the rows of the tables Publish writes in
 // place of the raw and analysis tables that hold names, emails or free
@@ -106,17 +110,17 @@ type Recognition struct {
 // email; detail only where it holds no name (review state, contribution
 // types) or a login (the assignee's, pseudonymized).
 type Event struct {
-	Community           string    `parquet:"community,dict"`
-	Repo                string    `parquet:"repo,dict"`
-	Actor               *string   `parquet:"actor,dict"`
-	ActorType           *string   `parquet:"actor_type,dict"`
-	Kind                string    `parquet:"kind,dict"`
-	OccurredAt          time.Time `parquet:"occurred_at"`
-	TargetNumber        *int64    `parquet:"target_number"`
-	TargetAuthor        *string   `parquet:"target_author,dict"`
-	TargetIsPullRequest *bool     `parquet:"target_is_pull_request"`
-	Detail              *string   `parquet:"detail"`
-	SourceID            string    `parquet:"source_id"`
+	Community           string      `parquet:"community,dict"`
+	Repo                string      `parquet:"repo,dict"`
+	Actor               *string     `parquet:"actor,dict"`
+	ActorType           *string     `parquet:"actor_type,dict"`
+	Kind                schema.Kind `parquet:"kind,dict"`
+	OccurredAt          time.Time   `parquet:"occurred_at"`
+	TargetNumber        *int64      `parquet:"target_number"`
+	TargetAuthor        *string     `parquet:"target_author,dict"`
+	TargetIsPullRequest *bool       `parquet:"target_is_pull_request"`
+	Detail              *string     `parquet:"detail"`
+	SourceID            string      `parquet:"source_id"`
 }
 
 // An Identity is a row of the published identities.parquet: per community,

@@ -5,8 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/journeys-dev/journeys/analyze"
-	"github.com/journeys-dev/journeys/collect"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // An eventIndex folds events.parquet, one batch at a time, into what the
@@ -72,7 +71,7 @@ func (f *firstResponses) after(author int32) (int64, bool) {
 	return f.secondAt, f.secondSet
 }
 
-func newEventIndex(bots []analyze.Bot) *eventIndex {
+func newEventIndex(bots []schema.Bot) *eventIndex {
 	x := &eventIndex{bots: map[string]bool{}, comms: map[string]*communityEvents{}, repos: map[string]int32{}}
 	for _, b := range bots {
 		x.bots[b.Login] = true
@@ -82,18 +81,18 @@ func newEventIndex(bots []analyze.Bot) *eventIndex {
 
 // isContact reports whether an event of kind k is a person's own
 // contribution (as opposed to a star or fork, or acting on others' items).
-func isContact(k string) bool {
+func isContact(k schema.Kind) bool {
 	switch k {
-	case collect.KindIssueOpened, collect.KindPROpened, collect.KindIssueComment,
-		collect.KindReview, collect.KindReviewComment, collect.KindCommit, collect.KindCommitCoauthor:
+	case schema.KindIssueOpened, schema.KindPROpened, schema.KindIssueComment,
+		schema.KindReview, schema.KindReviewComment, schema.KindCommit, schema.KindCommitCoauthor:
 		return true
 	}
 	return false
 }
 
-func isResponse(k string) bool {
+func isResponse(k schema.Kind) bool {
 	switch k {
-	case collect.KindIssueComment, collect.KindReview, collect.KindReviewComment:
+	case schema.KindIssueComment, schema.KindReview, schema.KindReviewComment:
 		return true
 	}
 	return false
@@ -136,7 +135,7 @@ func (x *eventIndex) repo(name string) int32 {
 
 // add folds a batch of events into the index. It keeps nothing that
 // points into the batch.
-func (x *eventIndex) add(events []collect.Event) {
+func (x *eventIndex) add(events []schema.Event) {
 	var (
 		lastName, lastRepo string
 		comm               *communityEvents
@@ -179,12 +178,12 @@ func (x *eventIndex) add(events []collect.Event) {
 			lastRepo, repo = e.Repo, x.repo(e.Repo)
 		}
 		switch e.Kind {
-		case collect.KindIssueOpened, collect.KindPROpened:
+		case schema.KindIssueOpened, schema.KindPROpened:
 			if p.firstItemAt.IsZero() || at.Before(p.firstItemAt) {
 				p.firstItemAt = at
 				p.firstItem = itemKey{repo, *e.TargetNumber}
 			}
-		case collect.KindIssueComment, collect.KindReview, collect.KindReviewComment:
+		case schema.KindIssueComment, schema.KindReview, schema.KindReviewComment:
 			k := itemKey{repo, *e.TargetNumber}
 			ns := at.UnixNano()
 			if f, ok := comm.items[k]; ok {

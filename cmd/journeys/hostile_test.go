@@ -13,8 +13,8 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/journeys-dev/journeys/collect"
 	"github.com/journeys-dev/journeys/internal/fakegithub"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // hostileTexts are titles, labels and names a stranger could write: markup
@@ -165,7 +165,7 @@ func TestHostileContentIsStoredExactlyAndEscaped(t *testing.T) {
 	r := d.Repos[0]
 
 	t.Run("parquet", func(t *testing.T) {
-		issues := readTable[collect.Issue](t, out, "issues")
+		issues := readTable[schema.Issue](t, out, "issues")
 		byNumber := map[int64]*fakegithub.Issue{}
 		for _, it := range r.Issues {
 			byNumber[it.Number] = it
@@ -189,7 +189,7 @@ func TestHostileContentIsStoredExactlyAndEscaped(t *testing.T) {
 			}
 		}
 
-		commits := readTable[collect.Commit](t, out, "commits")
+		commits := readTable[schema.Commit](t, out, "commits")
 		bySHA := map[string]*fakegithub.Commit{}
 		for _, c := range r.Commits {
 			bySHA[c.SHA] = c
@@ -207,7 +207,7 @@ func TestHostileContentIsStoredExactlyAndEscaped(t *testing.T) {
 			}
 		}
 
-		events := readTable[collect.IssueEvent](t, out, "issue_events")
+		events := readTable[schema.IssueEvent](t, out, "issue_events")
 		labels := 0
 		for _, e := range events {
 			if e.Label != nil && slices.Contains(hostileTexts, *e.Label) {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/journeys-dev/journeys/collect"
 	"github.com/journeys-dev/journeys/dataset"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 func (f *pipelineFlags) addLayout(cmd *cobra.Command) {
@@ -31,7 +32,7 @@ func (f *pipelineFlags) scaleOut(opts *collect.Options) error {
 		opts.Shard = s
 	}
 	if f.orgRepos != "" {
-		l, err := collect.ReadOrgListing(f.orgRepos)
+		l, err := schema.ReadOrgListing(f.orgRepos)
 		if err != nil {
 			return &usageError{fmt.Errorf("--org-repos: %w", err)}
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/journeys-dev/journeys/collect"
 	"github.com/journeys-dev/journeys/config"
 	"github.com/journeys-dev/journeys/report"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // defaultAPIURL is GitHub's REST root, used when neither --api-url nor
@@ -287,7 +288,7 @@ func (g *globals) runAll(ctx context.Context, f *pipelineFlags) error {
 	return collectErr
 }
 
-func (g *globals) collect(ctx context.Context, f *pipelineFlags, cfg *config.Config) (*collect.Manifest, error) {
+func (g *globals) collect(ctx context.Context, f *pipelineFlags, cfg *config.Config) (*schema.Manifest, error) {
 	if f.verifyEvery < 0 {
 		return nil, &usageError{fmt.Errorf("--verify-every must be a duration such as 168h, not %s", f.verifyEvery)}
 	}
@@ -385,7 +386,7 @@ func (g *globals) analyze(ctx context.Context, f *pipelineFlags, cfg *config.Con
 		return err
 	}
 	g.logger.Info("analyzed", "as_of", asOf.Format("2006-01-02"), "events", m.EventsRead, "bots", m.Bots, "unresolved_commits", m.UnresolvedCommits)
-	if cm, err := collect.ReadManifest(f.dataDir()); err == nil {
+	if cm, err := schema.ReadManifest(f.dataDir()); err == nil {
 		for _, w := range report.AsOfWarnings(*m, *cm) {
 			g.logger.Warn(w)
 		}
@@ -406,7 +407,7 @@ func (g *globals) refreshReports(ctx context.Context, f *pipelineFlags) error {
 }
 
 func (g *globals) report(ctx context.Context, f *pipelineFlags) error {
-	if _, err := os.Stat(filepath.Join(f.out, analyze.ManifestFile)); errors.Is(err, fs.ErrNotExist) {
+	if _, err := os.Stat(filepath.Join(f.out, schema.AnalysisManifestFile)); errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("report: no analysis in %s (analysis.json is missing): run 'journeys analyze --config %s --out %s' first, or 'journeys run' for every step",
 			f.out, f.configPath, f.out)
 	}
