@@ -5,13 +5,13 @@
 package dataset
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -33,71 +33,80 @@ type MergeOptions struct {
 // are missing or failed; the merged collection.json names them.
 var ErrIncomplete = errors.New("merged collection is incomplete")
 
-// rawTable merges one table: read every input's rows, keep them in the
-// documented order, and write them to dir.
-type rawTable struct {
-	name  string
-	merge func(ctx context.Context, ins []string, extra []schema.Repo, dst string) (int64, error)
-}
-
-var rawTables = []rawTable{
-	{"repos", mergeSorted(func(r *schema.Repo) (string, string) { return r.Community, r.Repo })},
-	{"issues", mergeSorted(func(r *schema.Issue) (string, string) { return r.Community, r.Repo })},
-	{"pull_requests", mergeSorted(func(r *schema.PullRequest) (string, string) { return r.Community, r.Repo })},
-	{"comments", mergeSorted(func(r *schema.Comment) (string, string) { return r.Community, r.Repo })},
-	{"reviews", mergeSorted(func(r *schema.Review) (string, string) { return r.Community, r.Repo })},
-	{"commits", mergeSorted(func(r *schema.Commit) (string, string) { return r.Community, r.Repo })},
-	{"stargazers", mergeSorted(func(r *schema.Stargazer) (string, string) { return r.Community, r.Repo })},
-	{"forks", mergeSorted(func(r *schema.Fork) (string, string) { return r.Community, r.Repo })},
-	{"issue_events", mergeSorted(func(r *schema.IssueEvent) (string, string) { return r.Community, r.Repo })},
-	{"recognitions", mergeSorted(func(r *schema.Recognition) (string, string) { return r.Community, r.Repo })},
-	{"events", mergeSorted(func(r *schema.Event) (string, string) { return r.Community, r.Repo })},
-}
-
-// RawTables lists the tables collection writes (file name without
-// .parquet), in the order Merge writes them.
-func RawTables() []string {
-	out := make([]string, len(rawTables))
-	for i, t := range rawTables {
-		out[i] = t.name
-	}
-	return out
-}
-
-// mergeSorted returns a merger for a table whose rows carry a community
-// and a repository. Every repository comes whole from one input, already
-// in its documented order, so a stable sort by community and repository
-// gives the documented order of the whole table (events: community, repo,
-// occurred_at, kind, source_id) — the same rows, in the same order, as one
+// mergeTable merges one raw table: it reads every input's rows and writes
+// them to dst in the documented order (extra, the rows of repositories
+// whose shard is missing, joins repos.parquet). Every repository comes
+// whole from one input, already in its documented order, so a stable sort
+// by the table's partition columns (community, then repository) gives the
+// documented order of the whole table (events: community, repo,
+// occurred_at, kind, source_id): the same rows, in the same order, as one
 // collection of all the repositories.
-func mergeSorted[T any](key func(*T) (string, string)) func(ctx context.Context, ins []string, extra []schema.Repo, dst string) (int64, error) {
-	return func(ctx context.Context, ins []string, extra []schema.Repo, dst string) (int64, error) {
-		var rows []T
-		for _, in := range ins {
-			if err := ctx.Err(); err != nil {
-				return 0, err
-			}
-			err := table.Scan(in, func(batch []T) error {
-				rows = append(rows, batch...)
-				return nil
-			})
-			if err != nil {
-				return 0, fmt.Errorf("read %s: %w", in, err)
-			}
-		}
-		if add, ok := any(&rows).(*[]schema.Repo); ok {
-			*add = append(*add, extra...)
-		}
-		slices.SortStableFunc(rows, func(a, b T) int {
-			ca, ra := key(&a)
-			cb, rb := key(&b)
-			return cmp.Or(cmp.Compare(ca, cb), cmp.Compare(ra, rb))
-		})
-		if err := table.WriteFile(dst, rows); err != nil {
+func mergeTable(ctx context.Context, t *schema.Table, ins []string, extra []schema.Repo, dst string) (int64, error) {
+	rows := reflect.MakeSlice(reflect.SliceOf(t.Row), 0, 0)
+	for _, in := range ins {
+		if err := ctx.Err(); err != nil {
 			return 0, err
 		}
-		return int64(len(rows)), nil
+		err := table.ScanType(in, t.Row, nil, func(batch reflect.Value) error {
+			rows = reflect.AppendSlice(rows, batch)
+			return nil
+		})
+		if err != nil {
+			return 0, fmt.Errorf("read %s: %w", in, err)
+		}
 	}
+	if t == schema.Repos {
+		rows = reflect.AppendSlice(rows, reflect.ValueOf(extra))
+	}
+	fields, err := fieldsOf(t.Row, t.Partition)
+	if err != nil {
+		return 0, err
+	}
+	type key struct {
+		parts []string
+		i     int
+	}
+	keys := make([]key, rows.Len())
+	for i := range keys {
+		keys[i] = key{make([]string, len(fields)), i}
+		for j, f := range fields {
+			keys[i].parts[j] = rows.Index(i).Field(f).String()
+		}
+	}
+	slices.SortStableFunc(keys, func(a, b key) int { return slices.Compare(a.parts, b.parts) })
+	sorted := reflect.MakeSlice(rows.Type(), len(keys), len(keys))
+	for j, k := range keys {
+		sorted.Index(j).Set(rows.Index(k.i))
+	}
+	w, err := table.CreateType(dst, t.Row)
+	if err != nil {
+		return 0, err
+	}
+	if err := w.Write(sorted); err != nil {
+		w.Abort()
+		return 0, err
+	}
+	return int64(sorted.Len()), w.Close()
+}
+
+// fieldsOf returns the indices of the string fields of the row type typ
+// that hold the named columns.
+func fieldsOf(typ reflect.Type, columns []string) ([]int, error) {
+	var out []int
+	for _, c := range columns {
+		found := false
+		for i := range typ.NumField() {
+			f := typ.Field(i)
+			if name, _, _ := strings.Cut(f.Tag.Get("parquet"), ","); name == c && f.Type.Kind() == reflect.String {
+				out, found = append(out, i), true
+				break
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("%v has no string column %s", typ, c)
+		}
+	}
+	return out, nil
 }
 
 // An input is one shard folder given to Merge.
@@ -156,9 +165,9 @@ func Merge(ctx context.Context, out string, dirs []string, opts MergeOptions) (*
 				return nil, fmt.Errorf("merge: %w", err)
 			}
 		}
-		for _, t := range rawTables {
-			if _, err := os.Stat(filepath.Join(dir, t.name+".parquet")); err != nil {
-				return nil, fmt.Errorf("merge: %s has %s but no %s.parquet", dir, schema.ManifestFile, t.name)
+		for _, t := range schema.Of(schema.Collect) {
+			if _, err := os.Stat(filepath.Join(dir, t.File())); err != nil {
+				return nil, fmt.Errorf("merge: %s has %s but no %s", dir, schema.ManifestFile, t.File())
 			}
 		}
 		ins = append(ins, in)
@@ -217,16 +226,16 @@ func Merge(ctx context.Context, out string, dirs []string, opts MergeOptions) (*
 	}
 	defer os.RemoveAll(tmp)
 	counts := map[string]int64{}
-	for _, t := range rawTables {
+	for _, t := range schema.Of(schema.Collect) {
 		var files []string
 		for _, in := range ins {
-			files = append(files, filepath.Join(in.dir, t.name+".parquet"))
+			files = append(files, filepath.Join(in.dir, t.File()))
 		}
-		n, err := t.merge(ctx, files, missingRows, filepath.Join(tmp, t.name+".parquet"))
+		n, err := mergeTable(ctx, t, files, missingRows, filepath.Join(tmp, t.File()))
 		if err != nil {
-			return nil, fmt.Errorf("merge %s: %w", t.name, err)
+			return nil, fmt.Errorf("merge %s: %w", t.Name, err)
 		}
-		counts[t.name] = n
+		counts[t.Name] = n
 	}
 
 	m := mergeManifests(ins, all, missingStatus, notes)
@@ -234,9 +243,9 @@ func Merge(ctx context.Context, out string, dirs []string, opts MergeOptions) (*
 	orgs, orgNotes := mergeOrgs(ins)
 	m.Incomplete = append(m.Incomplete, orgNotes...)
 
-	for _, t := range rawTables {
-		if err := os.Rename(filepath.Join(tmp, t.name+".parquet"), filepath.Join(out, t.name+".parquet")); err != nil {
-			return nil, fmt.Errorf("merge: move %s.parquet into place: %w", t.name, err)
+	for _, t := range schema.Of(schema.Collect) {
+		if err := os.Rename(filepath.Join(tmp, t.File()), filepath.Join(out, t.File())); err != nil {
+			return nil, fmt.Errorf("merge: move %s into place: %w", t.File(), err)
 		}
 	}
 	for _, stale := range []string{schema.ShardFile, schema.OrgsFile} {

@@ -56,7 +56,7 @@ func TestPartitionLargeTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	dst := filepath.Join(dir, "comments")
-	info, err := partitionTable(context.Background(), src, dst)
+	info, err := partitionTable(context.Background(), src, dst, schema.Comments.Partition)
 	if err != nil {
 		t.Fatal(err)
 	}
