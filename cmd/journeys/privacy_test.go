@@ -217,7 +217,7 @@ func TestPseudonymizedOutputNamesNobody(t *testing.T) {
 			t.Fatalf("contributor login %q is not a pseudonym", c.Login)
 		}
 	}
-	events := readTable[privacy.Event](t, out, "events")
+	events := readTable[schema.Event](t, out, "events")
 	actors := map[string]bool{}
 	for _, e := range events {
 		if e.Actor != nil {
