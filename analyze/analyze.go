@@ -213,17 +213,17 @@ func Run(ctx context.Context, dir string, opts Options) (*Manifest, error) {
 		what  string
 		write func() error
 	}{
-		{"contributors", func() error {
+		{schema.Contributors.Name, func() error {
 			return table.WriteFile(filepath.Join(dir, schema.Contributors.File()), contributors, meta)
 		}},
-		{"funnel", func() error { return table.WriteFile(filepath.Join(dir, schema.Funnel.File()), fin.funnel, meta) }},
-		{"identities", func() error {
+		{schema.Funnel.Name, func() error { return table.WriteFile(filepath.Join(dir, schema.Funnel.File()), fin.funnel, meta) }},
+		{schema.Identities.Name, func() error {
 			return table.WriteFile(filepath.Join(dir, schema.Identities.File()), fin.identities, meta)
 		}},
-		{"bots", func() error { return table.WriteFile(filepath.Join(dir, schema.Bots.File()), fin.bots, meta) }},
-		{"cohorts", func() error { return table.WriteFile(filepath.Join(dir, schema.Cohorts.File()), fin.cohorts, meta) }},
-		{"metrics", func() error { return table.WriteFile(filepath.Join(dir, schema.Metrics.File()), fin.metrics, meta) }},
-		{"sensitivity", func() error { return writeSensitivity(dir, opts, fin.sensitivity, meta) }},
+		{schema.Bots.Name, func() error { return table.WriteFile(filepath.Join(dir, schema.Bots.File()), fin.bots, meta) }},
+		{schema.Cohorts.Name, func() error { return table.WriteFile(filepath.Join(dir, schema.Cohorts.File()), fin.cohorts, meta) }},
+		{schema.Metrics.Name, func() error { return table.WriteFile(filepath.Join(dir, schema.Metrics.File()), fin.metrics, meta) }},
+		{schema.Sensitivity.Name, func() error { return writeSensitivity(dir, opts, fin.sensitivity, meta) }},
 	}
 	for _, w := range writes {
 		if err := w.write(); err != nil {

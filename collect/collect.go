@@ -105,10 +105,6 @@ var ErrSomeReposFailed = errors.New("some repositories could not be collected")
 // before the end; the checkpoint is saved and a later run resumes.
 type QuotaError = ghapi.QuotaError
 
-// Table file names, in the output folder.
-var tableFiles = []string{"repos", "issues", "pull_requests", "comments", "reviews", "commits",
-	"stargazers", "forks", "issue_events", "recognitions", "events"}
-
 // Run collects the communities' repositories and writes the tables and
 // DIR/collection.json. Output appears only when the run gets to the end
 // (all at once, by renames): a failed or killed run leaves the previous
@@ -380,25 +376,24 @@ func writeTables(out string, t *tables) error {
 		return fmt.Errorf("create output folder: %w", err)
 	}
 	defer os.RemoveAll(tmp)
-	writers := []func() error{
-		func() error { return table.WriteFile(filepath.Join(tmp, "repos.parquet"), t.Repos) },
-		func() error { return table.WriteFile(filepath.Join(tmp, "issues.parquet"), t.Issues) },
-		func() error { return table.WriteFile(filepath.Join(tmp, "pull_requests.parquet"), t.PullRequests) },
-		func() error { return table.WriteFile(filepath.Join(tmp, "comments.parquet"), t.Comments) },
-		func() error { return table.WriteFile(filepath.Join(tmp, "reviews.parquet"), t.Reviews) },
-		func() error { return table.WriteFile(filepath.Join(tmp, "commits.parquet"), t.Commits) },
-		func() error { return table.WriteFile(filepath.Join(tmp, "stargazers.parquet"), t.Stargazers) },
-		func() error { return table.WriteFile(filepath.Join(tmp, "forks.parquet"), t.Forks) },
-		func() error { return table.WriteFile(filepath.Join(tmp, "issue_events.parquet"), t.IssueEvents) },
-		func() error { return table.WriteFile(filepath.Join(tmp, "recognitions.parquet"), t.Recognitions) },
-		func() error { return table.WriteFile(filepath.Join(tmp, "events.parquet"), t.Events) },
+	rows, err := t.byTable()
+	if err != nil {
+		return err
 	}
 	var g errgroup.Group
 	g.SetLimit(4)
-	for i, w := range writers {
+	for _, r := range rows {
 		g.Go(func() error {
-			if err := w(); err != nil {
-				return fmt.Errorf("write %s.parquet: %w", tableFiles[i], err)
+			w, err := table.CreateType(filepath.Join(tmp, r.table.File()), r.table.Row)
+			if err == nil {
+				if err = w.Write(r.rows); err != nil {
+					w.Abort()
+				} else {
+					err = w.Close()
+				}
+			}
+			if err != nil {
+				return fmt.Errorf("write %s: %w", r.table.File(), err)
 			}
 			return nil
 		})
@@ -406,9 +401,9 @@ func writeTables(out string, t *tables) error {
 	if err := g.Wait(); err != nil {
 		return err
 	}
-	for _, name := range tableFiles {
-		if err := os.Rename(filepath.Join(tmp, name+".parquet"), filepath.Join(out, name+".parquet")); err != nil {
-			return fmt.Errorf("move %s.parquet into place: %w", name, err)
+	for _, r := range rows {
+		if err := os.Rename(filepath.Join(tmp, r.table.File()), filepath.Join(out, r.table.File())); err != nil {
+			return fmt.Errorf("move %s into place: %w", r.table.File(), err)
 		}
 	}
 	return syncDir(out)

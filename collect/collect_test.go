@@ -98,9 +98,9 @@ func TestRunWritesEveryTable(t *testing.T) {
 			t.Errorf("manifest: %s has %d rows, want %d", name, m.Tables[name], n)
 		}
 	}
-	for _, name := range tableFiles {
-		if _, err := os.Stat(filepath.Join(h.out, name+".parquet")); err != nil {
-			t.Errorf("table %s not written: %v", name, err)
+	for _, tb := range schema.Of(schema.Collect) {
+		if _, err := os.Stat(filepath.Join(h.out, tb.File())); err != nil {
+			t.Errorf("table %s not written: %v", tb.Name, err)
 		}
 	}
 	if got := len(read[schema.Issue](t, h.out, "issues")); int64(got) != want["issues"] {
@@ -310,9 +310,9 @@ func TestBadCredentialsWritesNothing(t *testing.T) {
 	if strings.Contains(err.Error(), testToken) {
 		t.Error("the error shows the token")
 	}
-	for _, name := range append(tableFiles, "collection") {
-		if _, err := os.Stat(filepath.Join(h.out, name+".parquet")); err == nil {
-			t.Errorf("%s written after a 401", name)
+	for _, tb := range schema.Of(schema.Collect) {
+		if _, err := os.Stat(filepath.Join(h.out, tb.File())); err == nil {
+			t.Errorf("%s written after a 401", tb.Name)
 		}
 	}
 	if _, err := os.Stat(filepath.Join(h.out, schema.ManifestFile)); err == nil {

@@ -254,11 +254,12 @@ func TestDryRunEstimatesAndWritesNothing(t *testing.T) {
 func snapshot(t *testing.T, dir string) map[string][]byte {
 	t.Helper()
 	out := map[string][]byte{}
-	for _, name := range tableFiles {
-		if name == "repos" {
+	for _, tb := range schema.Of(schema.Collect) {
+		name := tb.Name
+		if tb == schema.Repos {
 			continue
 		}
-		b, err := os.ReadFile(filepath.Join(dir, name+".parquet"))
+		b, err := os.ReadFile(filepath.Join(dir, tb.File()))
 		if err != nil {
 			t.Fatal(err)
 		}

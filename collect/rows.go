@@ -2,6 +2,8 @@ package collect
 
 import (
 	"cmp"
+	"fmt"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -28,12 +30,37 @@ type tables struct {
 
 // counts returns the row count of each table, by table name.
 func (t *tables) counts() map[string]int64 {
-	return map[string]int64{
-		"repos": int64(len(t.Repos)), "issues": int64(len(t.Issues)), "pull_requests": int64(len(t.PullRequests)),
-		"comments": int64(len(t.Comments)), "reviews": int64(len(t.Reviews)), "commits": int64(len(t.Commits)),
-		"stargazers": int64(len(t.Stargazers)), "forks": int64(len(t.Forks)), "issue_events": int64(len(t.IssueEvents)),
-		"recognitions": int64(len(t.Recognitions)), "events": int64(len(t.Events)),
+	rows, _ := t.byTable()
+	out := make(map[string]int64, len(rows))
+	for _, r := range rows {
+		out[r.table.Name] = int64(r.rows.Len())
 	}
+	return out
+}
+
+// tableRows are the rows of one raw table of the registry.
+type tableRows struct {
+	table *schema.Table
+	rows  reflect.Value // a slice of table.Row
+}
+
+// byTable pairs every raw table of the registry (schema.Of(schema.Collect)),
+// in its order, with the field of t that holds its rows.
+func (t *tables) byTable() ([]tableRows, error) {
+	v := reflect.ValueOf(t).Elem()
+	var out []tableRows
+	for _, tb := range schema.Of(schema.Collect) {
+		n := len(out)
+		for i := range v.NumField() {
+			if f := v.Field(i); f.Kind() == reflect.Slice && f.Type().Elem() == tb.Row {
+				out = append(out, tableRows{tb, f})
+			}
+		}
+		if len(out) != n+1 {
+			return nil, fmt.Errorf("collect: %d lists of rows for table %s", len(out)-n, tb.Name)
+		}
+	}
+	return out, nil
 }
 
 // coAuthorRe matches a Co-authored-by trailer, tolerant of case and spacing.
