@@ -93,14 +93,14 @@ func Run(ctx context.Context, dir string, opts Options) (*Summary, error) {
 			err = fmt.Errorf("read table for the report: %w", ferr)
 		}
 	}
-	read("contributors.parquet", true, func(p string) (e error) { in.Contributors, e = table.ReadFile[schema.Contributor](p); return })
-	read("contributor_months.parquet", true, func(p string) (e error) {
+	read(schema.Contributors.File(), true, func(p string) (e error) { in.Contributors, e = table.ReadFile[schema.Contributor](p); return })
+	read(schema.ContributorMonths.File(), true, func(p string) (e error) {
 		in.Months, e = table.ReadFile[schema.ContributorMonth](p)
 		return
 	})
-	read("transitions.parquet", true, func(p string) (e error) { in.Transitions, e = table.ReadFile[schema.Transition](p); return })
-	read("funnel.parquet", true, func(p string) (e error) { in.Funnel, e = table.ReadFile[schema.FunnelRow](p); return })
-	read("bots.parquet", false, func(p string) (e error) { in.Bots, e = table.ReadFile[schema.Bot](p); return })
+	read(schema.Transitions.File(), true, func(p string) (e error) { in.Transitions, e = table.ReadFile[schema.Transition](p); return })
+	read(schema.Funnel.File(), true, func(p string) (e error) { in.Funnel, e = table.ReadFile[schema.FunnelRow](p); return })
+	read(schema.Bots.File(), false, func(p string) (e error) { in.Bots, e = table.ReadFile[schema.Bot](p); return })
 	read(schema.Sensitivity.File(), false, func(p string) error {
 		// Only the sensitivity analysis of this very analysis.
 		md, err := table.Metadata(p)
@@ -119,7 +119,7 @@ func Run(ctx context.Context, dir string, opts Options) (*Summary, error) {
 	}
 	// Events are folded batch by batch: there may be millions.
 	idx := newEventIndex(in.Bots)
-	read("events.parquet", true, func(p string) error {
+	read(schema.Events.File(), true, func(p string) error {
 		return table.ScanColumns(p, eventColumns, func(batch []schema.Event) error {
 			if err := ctx.Err(); err != nil {
 				return err

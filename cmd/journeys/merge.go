@@ -90,7 +90,7 @@ written and usable.`,
 			if err := g.layOut(cmd.Context(), f, time.Time{}); err != nil {
 				return err
 			}
-			fmt.Fprintf(g.stdout, "Merged %d folders into %s: %d repositories, %d events\n", len(args), f.out, len(m.Repos), m.Tables["events"])
+			fmt.Fprintf(g.stdout, "Merged %d folders into %s: %d repositories, %d events\n", len(args), f.out, len(m.Repos), m.Tables[schema.Events.Name])
 			if mergeErr != nil {
 				return fmt.Errorf("merge: %w", mergeErr)
 			}

@@ -358,7 +358,7 @@ func (g *globals) analyze(ctx context.Context, f *pipelineFlags, cfg *config.Con
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(filepath.Join(f.dataDir(), "events.parquet")); err != nil {
+	if _, err := os.Stat(filepath.Join(f.dataDir(), schema.Events.File())); err != nil {
 		return fmt.Errorf("analyze: no collected activity in %s (events.parquet is missing): run 'journeys collect --config %s --out %s' first", f.out, f.configPath, f.out)
 	}
 	opts := analyze.Options{
