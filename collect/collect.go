@@ -1,6 +1,7 @@
 // Package collect pulls a community's public GitHub activity through the
 // REST API and writes it as Parquet tables: one raw table per kind of item
-// and events.parquet, one row per action by a person (see docs/schema.md).
+// and events.parquet, one row per action by a person (the raw tables of
+// schema.Tables; see docs/schema.md).
 //
 // Collection is incremental and resumable: what was seen is kept in a state
 // folder, a later run asks only for what changed (with ETags, so unchanged
