@@ -184,6 +184,9 @@ func planOf(t *schema.Table) (*plan, error) {
 	}
 	pl.out = reflect.StructOf(fields)
 	for _, o := range pl.ops {
+		if o.how == detail && pl.kind < 0 {
+			return nil, fmt.Errorf("table %s: a detail column with no kind column", t.Name)
+		}
 		if err := o.check(t.Row.Field(o.in).Type); err != nil {
 			return nil, fmt.Errorf("table %s: column %s: %w", t.Name, t.Row.Field(o.in).Tag.Get("parquet"), err)
 		}

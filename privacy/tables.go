@@ -1,7 +1,5 @@
 package privacy
 
-import ()
-
 // The rows of the published tables are those of the raw and analysis
 // tables (package schema) less the columns their privacy class leaves out
 // (see Publish and docs/privacy.md), but for identities.parquet,
