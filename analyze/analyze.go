@@ -18,19 +18,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/journeys-dev/journeys/collect"
 	"github.com/journeys-dev/journeys/internal/table"
-)
-
-// Names of the files Run reads and writes inside the data folder.
-const (
-	EventsFile           = "events.parquet"
-	ContributorsFile     = "contributors.parquet"
-	ContributorMonthFile = "contributor_months.parquet"
-	TransitionsFile      = "transitions.parquet"
-	FunnelFile           = "funnel.parquet"
-	IdentitiesFile       = "identities.parquet"
-	BotsFile             = "bots.parquet"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // Options says how to analyze.
@@ -61,15 +50,15 @@ type Options struct {
 // A Result holds every table of an analysis, in the row order documented
 // in docs/analysis.md, and the Manifest.
 type Result struct {
-	Contributors []Contributor
-	Months       []ContributorMonth
-	Transitions  []Transition
-	Funnel       []FunnelRow
-	Identities   []Identity
-	Bots         []Bot
-	Cohorts      []CohortRow
-	Sensitivity  []SensitivityRow
-	Metrics      []MetricRow
+	Contributors []schema.Contributor
+	Months       []schema.ContributorMonth
+	Transitions  []schema.Transition
+	Funnel       []schema.FunnelRow
+	Identities   []schema.Identity
+	Bots         []schema.Bot
+	Cohorts      []schema.CohortRow
+	Sensitivity  []schema.SensitivityRow
+	Metrics      []schema.MetricRow
 	Manifest     Manifest
 }
 
@@ -123,7 +112,7 @@ func start(opts Options) (*builder, error) {
 }
 
 // Analyze infers the journeys in events. It does no I/O.
-func Analyze(events []collect.Event, opts Options) (*Result, error) {
+func Analyze(events []schema.Event, opts Options) (*Result, error) {
 	b, err := start(opts)
 	if err != nil {
 		return nil, err
@@ -133,9 +122,9 @@ func Analyze(events []collect.Event, opts Options) (*Result, error) {
 	}
 	res := &Result{}
 	out := sink{
-		contributor: func(c Contributor) error { res.Contributors = append(res.Contributors, c); return nil },
-		month:       func(m ContributorMonth) error { res.Months = append(res.Months, m); return nil },
-		transition:  func(t Transition) error { res.Transitions = append(res.Transitions, t); return nil },
+		contributor: func(c schema.Contributor) error { res.Contributors = append(res.Contributors, c); return nil },
+		month:       func(m schema.ContributorMonth) error { res.Months = append(res.Months, m); return nil },
+		transition:  func(t schema.Transition) error { res.Transitions = append(res.Transitions, t); return nil },
 	}
 	fin, err := b.finish(context.Background(), opts, out)
 	if err != nil {
@@ -174,7 +163,7 @@ func Run(ctx context.Context, dir string, opts Options) (*Manifest, error) {
 		return nil, err
 	}
 	began := time.Now()
-	err = table.ScanColumns(filepath.Join(dir, EventsFile), eventColumns, func(batch []collect.Event) error {
+	err = table.ScanColumns(filepath.Join(dir, schema.Events.File()), eventColumns, func(batch []schema.Event) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -194,19 +183,19 @@ func Run(ctx context.Context, dir string, opts Options) (*Manifest, error) {
 		table.MetaModelHash:    b.model.Hash(),
 		table.MetaModelVersion: ModelVersion,
 	})
-	months, err := newBuffered[ContributorMonth](filepath.Join(dir, ContributorMonthFile), meta)
+	months, err := newBuffered[schema.ContributorMonth](filepath.Join(dir, schema.ContributorMonths.File()), meta)
 	if err != nil {
 		return nil, fmt.Errorf("write contributor months: %w", err)
 	}
 	defer months.abort()
-	transitions, err := newBuffered[Transition](filepath.Join(dir, TransitionsFile), meta)
+	transitions, err := newBuffered[schema.Transition](filepath.Join(dir, schema.Transitions.File()), meta)
 	if err != nil {
 		return nil, fmt.Errorf("write transitions: %w", err)
 	}
 	defer transitions.abort()
-	var contributors []Contributor
+	var contributors []schema.Contributor
 	out := sink{
-		contributor: func(c Contributor) error { contributors = append(contributors, c); return nil },
+		contributor: func(c schema.Contributor) error { contributors = append(contributors, c); return nil },
 		month:       months.add,
 		transition:  transitions.add,
 	}
@@ -224,13 +213,17 @@ func Run(ctx context.Context, dir string, opts Options) (*Manifest, error) {
 		what  string
 		write func() error
 	}{
-		{"contributors", func() error { return table.WriteFile(filepath.Join(dir, ContributorsFile), contributors, meta) }},
-		{"funnel", func() error { return table.WriteFile(filepath.Join(dir, FunnelFile), fin.funnel, meta) }},
-		{"identities", func() error { return table.WriteFile(filepath.Join(dir, IdentitiesFile), fin.identities, meta) }},
-		{"bots", func() error { return table.WriteFile(filepath.Join(dir, BotsFile), fin.bots, meta) }},
-		{"cohorts", func() error { return table.WriteFile(filepath.Join(dir, CohortsFile), fin.cohorts, meta) }},
-		{"metrics", func() error { return table.WriteFile(filepath.Join(dir, MetricsFile), fin.metrics, meta) }},
-		{"sensitivity", func() error { return writeSensitivity(dir, opts, fin.sensitivity, meta) }},
+		{schema.Contributors.Name, func() error {
+			return table.WriteFile(filepath.Join(dir, schema.Contributors.File()), contributors, meta)
+		}},
+		{schema.Funnel.Name, func() error { return table.WriteFile(filepath.Join(dir, schema.Funnel.File()), fin.funnel, meta) }},
+		{schema.Identities.Name, func() error {
+			return table.WriteFile(filepath.Join(dir, schema.Identities.File()), fin.identities, meta)
+		}},
+		{schema.Bots.Name, func() error { return table.WriteFile(filepath.Join(dir, schema.Bots.File()), fin.bots, meta) }},
+		{schema.Cohorts.Name, func() error { return table.WriteFile(filepath.Join(dir, schema.Cohorts.File()), fin.cohorts, meta) }},
+		{schema.Metrics.Name, func() error { return table.WriteFile(filepath.Join(dir, schema.Metrics.File()), fin.metrics, meta) }},
+		{schema.Sensitivity.Name, func() error { return writeSensitivity(dir, opts, fin.sensitivity, meta) }},
 	}
 	for _, w := range writes {
 		if err := w.write(); err != nil {
@@ -293,14 +286,14 @@ func (b *buffered[T]) abort() {
 }
 
 type finished struct {
-	funnel     []FunnelRow
-	identities []Identity
-	bots       []Bot
+	funnel     []schema.FunnelRow
+	identities []schema.Identity
+	bots       []schema.Bot
 	manifest   Manifest
-	cohorts    []CohortRow
+	cohorts    []schema.CohortRow
 	// sensitivity is nil when no variant was asked for.
-	sensitivity []SensitivityRow
-	metrics     []MetricRow
+	sensitivity []schema.SensitivityRow
+	metrics     []schema.MetricRow
 }
 
 // finish resolves identities, sets bots aside and sweeps every person, in
@@ -405,7 +398,7 @@ func (b *builder) finish(ctx context.Context, opts Options, out sink) (*finished
 
 	var unresolvedIDs int64
 	for k, n := range b.identities {
-		row := Identity{Community: b.communities[k.community], Name: k.name, Email: k.email, Method: k.method, Commits: n}
+		row := schema.Identity{Community: b.communities[k.community], Name: k.name, Email: k.email, Method: k.method, Commits: n}
 		if c := confidence(k.method); c > 0 {
 			row.Confidence = &confidenceNames[c]
 		}
@@ -416,7 +409,7 @@ func (b *builder) finish(ctx context.Context, opts Options, out sink) (*finished
 		}
 		fin.identities = append(fin.identities, row)
 	}
-	slices.SortFunc(fin.identities, func(x, y Identity) int {
+	slices.SortFunc(fin.identities, func(x, y schema.Identity) int {
 		if c := cmp.Compare(x.Community, y.Community); c != 0 {
 			return c
 		}
@@ -436,10 +429,10 @@ func (b *builder) finish(ctx context.Context, opts Options, out sink) (*finished
 
 	for id, r := range reasons {
 		if r != "" && b.logins[id].events > 0 {
-			fin.bots = append(fin.bots, Bot{Login: b.logins[id].display, Reason: r, Events: b.logins[id].events})
+			fin.bots = append(fin.bots, schema.Bot{Login: b.logins[id].display, Reason: r, Events: b.logins[id].events})
 		}
 	}
-	slices.SortFunc(fin.bots, func(x, y Bot) int { return compareLogins(x.Login, y.Login) })
+	slices.SortFunc(fin.bots, func(x, y schema.Bot) int { return compareLogins(x.Login, y.Login) })
 
 	communities := make([]string, len(order))
 	for i, c := range order {

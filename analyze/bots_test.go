@@ -3,7 +3,7 @@ package analyze
 import (
 	"testing"
 
-	"github.com/journeys-dev/journeys/collect"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // Each bot rule, and its limits, on one login at a time.
@@ -49,10 +49,10 @@ func TestBotRules(t *testing.T) {
 
 // A bot's rows count in the bots table, not in journeys or the funnel.
 func TestBotsStayOutOfTheFunnel(t *testing.T) {
-	events := []collect.Event{
-		ev(collect.KindPROpened, "pre-commit-ci[bot]", ago(5), on(1, "pre-commit-ci[bot]")),
-		ev(collect.KindPRMerged, "ana", ago(4), on(1, "pre-commit-ci[bot]")),
-		ev(collect.KindStar, "netlify", ago(4)),
+	events := []schema.Event{
+		ev(schema.KindPROpened, "pre-commit-ci[bot]", ago(5), on(1, "pre-commit-ci[bot]")),
+		ev(schema.KindPRMerged, "ana", ago(4), on(1, "pre-commit-ci[bot]")),
+		ev(schema.KindStar, "netlify", ago(4)),
 	}
 	res := analyze(t, events, Options{})
 	if len(res.Contributors) != 1 || res.Contributors[0].Login != "ana" {

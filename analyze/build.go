@@ -6,10 +6,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/journeys-dev/journeys/collect"
+	"github.com/journeys-dev/journeys/schema"
 )
 
-// kindRecognisedV1 is schema version 1's spelling of collect.KindRecognized,
+// kindRecognisedV1 is schema version 1's spelling of schema.KindRecognized,
 // still read so that events.parquet of an older run analyzes the same.
 const kindRecognisedV1 = "recognised"
 
@@ -342,7 +342,7 @@ func (b *builder) noteIdentity(community, login int32, method string) {
 }
 
 // add takes one event into account.
-func (b *builder) add(ev *collect.Event) {
+func (b *builder) add(ev *schema.Event) {
 	b.eventsRead++
 	day := dayOf(ev.OccurredAt)
 	if day > b.asOf {
@@ -358,38 +358,38 @@ func (b *builder) add(ev *collect.Event) {
 	at := ev.OccurredAt.UnixMicro()
 	var kind uint8
 	switch ev.Kind {
-	case collect.KindStar:
+	case schema.KindStar:
 		kind = fStar
-	case collect.KindFork:
+	case schema.KindFork:
 		kind = fFork
-	case collect.KindRecognized, kindRecognisedV1:
+	case schema.KindRecognized, kindRecognisedV1:
 		kind = fRecognized
-	case collect.KindIssueOpened:
+	case schema.KindIssueOpened:
 		kind = fIssueOpened
-	case collect.KindPROpened:
+	case schema.KindPROpened:
 		kind = fPROpened
-	case collect.KindIssueComment:
+	case schema.KindIssueComment:
 		kind = fComment
-	case collect.KindReviewComment:
+	case schema.KindReviewComment:
 		kind = fReviewComment
-	case collect.KindReview:
+	case schema.KindReview:
 		kind = fReview
-	case collect.KindPRMerged:
+	case schema.KindPRMerged:
 		kind = fMerge
-	case collect.KindCommit:
+	case schema.KindCommit:
 		kind = fCommit
-	case collect.KindCommitCoauthor:
+	case schema.KindCommitCoauthor:
 		kind = fCoauthor
-	case collect.KindIssueClosed:
+	case schema.KindIssueClosed:
 		kind = fClose
-	case collect.KindLabeled:
+	case schema.KindLabeled:
 		kind = fLabel
-	case collect.KindIssueReopened:
+	case schema.KindIssueReopened:
 		kind = fReopen
-	case collect.KindAssigned:
+	case schema.KindAssigned:
 		kind = fAssign
 	default:
-		b.ignored["unknown_kind:"+ev.Kind]++
+		b.ignored["unknown_kind:"+string(ev.Kind)]++
 		return
 	}
 	if b.ids.excludedEvent(ev) {
@@ -455,8 +455,8 @@ func (b *builder) add(ev *collect.Event) {
 }
 
 // actor interns the event's actor and notes GitHub's account type.
-func (b *builder) actor(ev *collect.Event) int32 {
-	a := b.login(*ev.Actor, ev.Kind != collect.KindRecognized && ev.Kind != kindRecognisedV1)
+func (b *builder) actor(ev *schema.Event) int32 {
+	a := b.login(*ev.Actor, ev.Kind != schema.KindRecognized && ev.Kind != kindRecognisedV1)
 	li := &b.logins[a]
 	li.events++
 	if ev.ActorType != nil && *ev.ActorType == "Bot" {

@@ -4,11 +4,9 @@ import (
 	"cmp"
 	"math"
 	"slices"
-)
 
-// CohortsFile is the name of the cohort survival table Run writes inside
-// the data folder, beside the other analysis tables.
-const CohortsFile = "cohorts.parquet"
+	"github.com/journeys-dev/journeys/schema"
+)
 
 // CohortMonths is how many months after its cohort month a cohort is
 // followed: cohorts.parquet has the rows k = 1..CohortMonths.
@@ -93,7 +91,7 @@ func (a *cohortAcc) add(p *personInfo, facts []uint64) {
 
 // rows returns the table's rows: communities in the order given (rank: a
 // community's position, by name), then cohort month, then k.
-func (a *cohortAcc) rows(rank []int32, names []string) []CohortRow {
+func (a *cohortAcc) rows(rank []int32, names []string) []schema.CohortRow {
 	keys := make([]cohortKey, 0, len(a.cohorts))
 	for k := range a.cohorts {
 		keys = append(keys, k)
@@ -101,12 +99,12 @@ func (a *cohortAcc) rows(rank []int32, names []string) []CohortRow {
 	slices.SortFunc(keys, func(x, y cohortKey) int {
 		return cmp.Or(cmp.Compare(rank[x.community], rank[y.community]), cmp.Compare(x.month, y.month))
 	})
-	out := make([]CohortRow, 0, len(keys)*CohortMonths)
+	out := make([]schema.CohortRow, 0, len(keys)*CohortMonths)
 	for _, key := range keys {
 		c := a.cohorts[key]
 		start := dateOf(monthEnd(key.month-1) + 1)
 		for k := int32(1); k <= CohortMonths; k++ {
-			row := CohortRow{Community: names[key.community], CohortMonth: start, K: int64(k), CohortSize: c.size}
+			row := schema.CohortRow{Community: names[key.community], CohortMonth: start, K: int64(k), CohortSize: c.size}
 			if key.month+k <= a.lastOver {
 				n := c.acting[k-1]
 				share := float64(n) / float64(c.size)

@@ -7,58 +7,58 @@ import (
 	"testing"
 	"time"
 
-	"github.com/journeys-dev/journeys/collect"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // cohortWorld is a handful of people whose cohorts are worked out by hand
 // in TestCohorts.
-func cohortWorld() []collect.Event {
+func cohortWorld() []schema.Event {
 	noon := func(y int, m time.Month, d int) time.Time { return date(y, m, d).Add(12 * time.Hour) }
-	return []collect.Event{
+	return []schema.Event{
 		// Community b: ana's first contact in January 2022, back in months
 		// 23 and 24 after it, and in month 25 (beyond the table).
-		ev(collect.KindIssueOpened, "ana", noon(2022, 1, 15), on(1, "ana"), in("b")),
-		ev(collect.KindIssueComment, "ana", noon(2023, 12, 5), on(1, "ana"), in("b")),
-		ev(collect.KindIssueComment, "ana", noon(2024, 1, 5), on(1, "ana"), in("b")),
-		ev(collect.KindIssueComment, "ana", noon(2024, 2, 5), on(1, "ana"), in("b")),
+		ev(schema.KindIssueOpened, "ana", noon(2022, 1, 15), on(1, "ana"), in("b")),
+		ev(schema.KindIssueComment, "ana", noon(2023, 12, 5), on(1, "ana"), in("b")),
+		ev(schema.KindIssueComment, "ana", noon(2024, 1, 5), on(1, "ana"), in("b")),
+		ev(schema.KindIssueComment, "ana", noon(2024, 2, 5), on(1, "ana"), in("b")),
 
 		// Community c, cohort January 2024: ana and bo (and a bot, left out).
-		ev(collect.KindIssueOpened, "ana", noon(2024, 1, 10), on(1, "ana")),
-		ev(collect.KindIssueComment, "ana", noon(2024, 2, 3), on(1, "ana")), // k=1
+		ev(schema.KindIssueOpened, "ana", noon(2024, 1, 10), on(1, "ana")),
+		ev(schema.KindIssueComment, "ana", noon(2024, 2, 3), on(1, "ana")), // k=1
 		// k=2: a commit GitHub did not link, tied to ana by her noreply address.
-		ev(collect.KindCommit, "", noon(2024, 3, 15), author("Ana", "123+ana@users.noreply.github.com")),
-		ev(collect.KindCommit, "ana", noon(2024, 4, 20), author("Ana", "ana@example.org")), // k=3
-		ev(collect.KindStar, "ana", noon(2024, 5, 1)),                                      // not an action
-		ev(collect.KindIssueComment, "ana-work", noon(2024, 5, 20), on(1, "ana")),          // k=4, as ana (alias)
-		ev(collect.KindReview, "ana", noon(2024, 6, 2), on(2, "bo")),                       // k=5: June
+		ev(schema.KindCommit, "", noon(2024, 3, 15), author("Ana", "123+ana@users.noreply.github.com")),
+		ev(schema.KindCommit, "ana", noon(2024, 4, 20), author("Ana", "ana@example.org")), // k=3
+		ev(schema.KindStar, "ana", noon(2024, 5, 1)),                                      // not an action
+		ev(schema.KindIssueComment, "ana-work", noon(2024, 5, 20), on(1, "ana")),          // k=4, as ana (alias)
+		ev(schema.KindReview, "ana", noon(2024, 6, 2), on(2, "bo")),                       // k=5: June
 
 		// bo starred in December (first activity) but first acted in January.
-		ev(collect.KindStar, "bo", noon(2023, 12, 20)),
-		ev(collect.KindPROpened, "bo", date(2024, 1, 31).Add(23*time.Hour+30*time.Minute), on(2, "bo")),
+		ev(schema.KindStar, "bo", noon(2023, 12, 20)),
+		ev(schema.KindPROpened, "bo", date(2024, 1, 31).Add(23*time.Hour+30*time.Minute), on(2, "bo")),
 		// maint merging bo's pull request is maint's action, not bo's.
-		ev(collect.KindPRMerged, "maint", noon(2024, 2, 10), on(2, "bo")),
-		ev(collect.KindIssueComment, "bo", date(2024, 3, 1), on(2, "bo")), // k=2, at 00:00 UTC
-		ev(collect.KindFork, "bo", noon(2024, 4, 2)),                      // not an action
-		ev(collect.KindRecognized, "bo", noon(2024, 4, 3)),                // not an action
+		ev(schema.KindPRMerged, "maint", noon(2024, 2, 10), on(2, "bo")),
+		ev(schema.KindIssueComment, "bo", date(2024, 3, 1), on(2, "bo")), // k=2, at 00:00 UTC
+		ev(schema.KindFork, "bo", noon(2024, 4, 2)),                      // not an action
+		ev(schema.KindRecognized, "bo", noon(2024, 4, 3)),                // not an action
 
-		ev(collect.KindPROpened, "dependabot[bot]", noon(2024, 1, 5), on(3, "dependabot[bot]"), botType()),
-		ev(collect.KindIssueComment, "dependabot[bot]", noon(2024, 2, 5), on(3, "dependabot[bot]")),
+		ev(schema.KindPROpened, "dependabot[bot]", noon(2024, 1, 5), on(3, "dependabot[bot]"), botType()),
+		ev(schema.KindIssueComment, "dependabot[bot]", noon(2024, 2, 5), on(3, "dependabot[bot]")),
 
 		// Cohort February 2024: maint (the merge), back in March.
-		ev(collect.KindLabeled, "maint", noon(2024, 3, 5), on(2, "bo")),
+		ev(schema.KindLabeled, "maint", noon(2024, 3, 5), on(2, "bo")),
 
 		// cy only starred, forked and was listed: no first contact, no cohort.
-		ev(collect.KindStar, "cy", noon(2024, 1, 2)),
-		ev(collect.KindFork, "cy", noon(2024, 2, 2)),
-		ev(collect.KindRecognized, "cy", noon(2024, 3, 2)),
+		ev(schema.KindStar, "cy", noon(2024, 1, 2)),
+		ev(schema.KindFork, "cy", noon(2024, 2, 2)),
+		ev(schema.KindRecognized, "cy", noon(2024, 3, 2)),
 
 		// Cohort June 2024: dee, whose months after are all to come.
-		ev(collect.KindIssueOpened, "dee", noon(2024, 6, 1), on(4, "dee")),
+		ev(schema.KindIssueOpened, "dee", noon(2024, 6, 1), on(4, "dee")),
 	}
 }
 
 // cohortCell renders a row as "community cohort k: size still share".
-func cohortCell(r CohortRow) string {
+func cohortCell(r schema.CohortRow) string {
 	still, share := "null", "null"
 	if r.StillActing != nil {
 		still = fmt.Sprint(*r.StillActing)
@@ -191,6 +191,6 @@ func TestCohortsOnASyntheticHistory(t *testing.T) {
 		t.Fatalf("%d cohorts, %d people still acting: the history tests nothing", len(sizes), acting)
 	}
 
-	checkRunWrites(t, events, opts, CohortsFile, res.Cohorts)
+	checkRunWrites(t, events, opts, schema.Cohorts.File(), res.Cohorts)
 	// Its footer has every key of the other analysis tables: TestRunRecordsTheModelVersion.
 }

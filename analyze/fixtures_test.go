@@ -9,7 +9,7 @@ import (
 
 	"github.com/journeys-dev/journeys/internal/table"
 
-	"github.com/journeys-dev/journeys/collect"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // testAsOf is the analysis date of the rule tests.
@@ -18,12 +18,12 @@ var testAsOf = time.Date(2024, 6, 30, 0, 0, 0, 0, time.UTC)
 // ago returns noon of the day n days before testAsOf.
 func ago(n int) time.Time { return testAsOf.AddDate(0, 0, -n).Add(12 * time.Hour) }
 
-type evOpt func(*collect.Event)
+type evOpt func(*schema.Event)
 
 // on sets the target: an issue or pull request number and its author
 // ("" for unknown).
 func on(number int64, author string) evOpt {
-	return func(e *collect.Event) {
+	return func(e *schema.Event) {
 		e.TargetNumber = &number
 		if author != "" {
 			e.TargetAuthor = &author
@@ -31,19 +31,19 @@ func on(number int64, author string) evOpt {
 	}
 }
 
-func in(community string) evOpt { return func(e *collect.Event) { e.Community = community } }
+func in(community string) evOpt { return func(e *schema.Event) { e.Community = community } }
 
-func botType() evOpt { return func(e *collect.Event) { e.ActorType = ptr("Bot") } }
+func botType() evOpt { return func(e *schema.Event) { e.ActorType = ptr("Bot") } }
 
 // author sets a commit's author name and email.
 func author(name, email string) evOpt {
-	return func(e *collect.Event) { e.AuthorName, e.AuthorEmail = &name, &email }
+	return func(e *schema.Event) { e.AuthorName, e.AuthorEmail = &name, &email }
 }
 
 // ev builds an event of kind by actor ("" for none) at t, in community
 // "c" and repository "o/r".
-func ev(kind, actor string, t time.Time, opts ...evOpt) collect.Event {
-	e := collect.Event{Community: "c", Repo: "o/r", Kind: kind, OccurredAt: t, SourceID: kind + t.String()}
+func ev(kind schema.Kind, actor string, t time.Time, opts ...evOpt) schema.Event {
+	e := schema.Event{Community: "c", Repo: "o/r", Kind: kind, OccurredAt: t, SourceID: string(kind) + t.String()}
 	if actor != "" {
 		e.Actor = &actor
 		e.ActorType = ptr("User")
@@ -54,7 +54,7 @@ func ev(kind, actor string, t time.Time, opts ...evOpt) collect.Event {
 	return e
 }
 
-func analyze(t *testing.T, events []collect.Event, opts Options) *Result {
+func analyze(t *testing.T, events []schema.Event, opts Options) *Result {
 	t.Helper()
 	if opts.AsOf.IsZero() {
 		opts.AsOf = testAsOf
@@ -66,7 +66,7 @@ func analyze(t *testing.T, events []collect.Event, opts Options) *Result {
 	return res
 }
 
-func findContributor(res *Result, community, login string) *Contributor {
+func findContributor(res *Result, community, login string) *schema.Contributor {
 	for i := range res.Contributors {
 		c := &res.Contributors[i]
 		if c.Community == community && c.Login == login {
@@ -77,7 +77,7 @@ func findContributor(res *Result, community, login string) *Contributor {
 }
 
 // mustContributor returns the row of login in community "c".
-func mustContributor(t *testing.T, res *Result, login string) *Contributor {
+func mustContributor(t *testing.T, res *Result, login string) *schema.Contributor {
 	t.Helper()
 	c := findContributor(res, "c", login)
 	if c == nil {
@@ -95,10 +95,10 @@ func str(p *string) string {
 
 // checkRunWrites runs the whole analysis (Run) on events and checks that
 // file holds want, what Analyze returned, with the analysis' footer.
-func checkRunWrites[T any](t *testing.T, events []collect.Event, opts Options, file string, want []T) {
+func checkRunWrites[T any](t *testing.T, events []schema.Event, opts Options, file string, want []T) {
 	t.Helper()
 	dir := t.TempDir()
-	if err := table.WriteFile(filepath.Join(dir, EventsFile), events); err != nil {
+	if err := table.WriteFile(filepath.Join(dir, schema.Events.File()), events); err != nil {
 		t.Fatal(err)
 	}
 	opts.Logger = slog.New(slog.DiscardHandler)

@@ -7,16 +7,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/journeys-dev/journeys/collect"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // fuzzKinds are the event kinds a fuzzed event draws from, with one the
 // analysis does not know.
-var fuzzKinds = []string{
-	collect.KindStar, collect.KindFork, collect.KindIssueOpened, collect.KindPROpened, collect.KindPRMerged,
-	collect.KindIssueClosed, collect.KindIssueReopened, collect.KindIssueComment, collect.KindReview,
-	collect.KindReviewComment, collect.KindCommit, collect.KindCommitCoauthor, collect.KindLabeled,
-	collect.KindAssigned, collect.KindRecognized, "discussion_opened",
+var fuzzKinds = []schema.Kind{
+	schema.KindStar, schema.KindFork, schema.KindIssueOpened, schema.KindPROpened, schema.KindPRMerged,
+	schema.KindIssueClosed, schema.KindIssueReopened, schema.KindIssueComment, schema.KindReview,
+	schema.KindReviewComment, schema.KindCommit, schema.KindCommitCoauthor, schema.KindLabeled,
+	schema.KindAssigned, schema.KindRecognized, "discussion_opened",
 }
 
 // fuzzLogins mixes spellings of one login, bots, a configured bot and
@@ -26,13 +26,13 @@ var fuzzLogins = []string{"ana", "Ana", "bo", "cy-dee", "dependabot[bot]", "ci-r
 // fuzzEvents turns bytes into events, five bytes each: kind, actor,
 // target author, and a day offset (signed, so events before 1970 and far in
 // the future occur) from 2020-01-01.
-func fuzzEvents(data []byte) []collect.Event {
+func fuzzEvents(data []byte) []schema.Event {
 	base := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
-	var out []collect.Event
+	var out []schema.Event
 	for ; len(data) >= 5; data = data[5:] {
 		k, a, tgt := data[0], data[1], data[2]
 		days := int16(uint16(data[3])<<8 | uint16(data[4]))
-		e := collect.Event{
+		e := schema.Event{
 			Community:  []string{"one", "two"}[k>>7],
 			Repo:       []string{"o/a", "o/b"}[a>>7],
 			Kind:       fuzzKinds[int(k&0x7f)%len(fuzzKinds)],
@@ -55,7 +55,7 @@ func fuzzEvents(data []byte) []collect.Event {
 				e.TargetAuthor = &l
 			}
 		}
-		if e.Kind == collect.KindCommit || e.Kind == collect.KindCommitCoauthor {
+		if e.Kind == schema.KindCommit || e.Kind == schema.KindCommitCoauthor {
 			e.AuthorName = ptrTo([]string{"Ana Lee", "Bo", "", "<script>"}[tgt&3])
 			e.AuthorEmail = ptrTo([]string{"ana@example.org", "bo@users.noreply.github.com", "", "x@y"}[tgt>>2&3])
 		}
@@ -95,7 +95,7 @@ func checkTables(t *testing.T, res *Result, asOf time.Time) {
 	stageOK := func(s string) bool { return slices.Contains(Stages, s) }
 	stateOK := func(s *string) bool { return s == nil || slices.Contains(states, *s) }
 
-	contributors := map[key]Contributor{}
+	contributors := map[key]schema.Contributor{}
 	for _, c := range res.Contributors {
 		k := key{c.Community, c.Login}
 		if _, dup := contributors[k]; dup {
@@ -107,7 +107,7 @@ func checkTables(t *testing.T, res *Result, asOf time.Time) {
 		}
 	}
 
-	months := map[key][]ContributorMonth{}
+	months := map[key][]schema.ContributorMonth{}
 	for i, m := range res.Months {
 		k := key{m.Community, m.Login}
 		if !stageOK(m.Stage) || !stateOK(m.State) {
@@ -139,7 +139,7 @@ func checkTables(t *testing.T, res *Result, asOf time.Time) {
 		}
 	}
 
-	transitions := map[key][]Transition{}
+	transitions := map[key][]schema.Transition{}
 	for _, tr := range res.Transitions {
 		k := key{tr.Community, tr.Login}
 		if !stageOK(tr.ToStage) || (tr.FromStage != nil && !stageOK(*tr.FromStage)) {
@@ -151,13 +151,13 @@ func checkTables(t *testing.T, res *Result, asOf time.Time) {
 		trs := transitions[k]
 		// Expected: the first row, then every row whose stage differs
 		// from the row before.
-		var want []Transition
+		var want []schema.Transition
 		for i, m := range rows {
 			if i == 0 {
-				want = append(want, Transition{Community: k.community, Login: k.login, ToStage: m.Stage, At: m.Month})
+				want = append(want, schema.Transition{Community: k.community, Login: k.login, ToStage: m.Stage, At: m.Month})
 			} else if m.Stage != rows[i-1].Stage {
 				from := rows[i-1].Stage
-				want = append(want, Transition{Community: k.community, Login: k.login, FromStage: &from, ToStage: m.Stage, At: m.Month})
+				want = append(want, schema.Transition{Community: k.community, Login: k.login, FromStage: &from, ToStage: m.Stage, At: m.Month})
 			}
 		}
 		if len(trs) != len(want) {

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/journeys-dev/journeys/collect"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // How a commit author (or co-author) was tied to a login: the method column
@@ -271,7 +271,7 @@ func (ir *identityRules) excludedLogin(login string) bool {
 
 // excludedEvent reports whether the event is an excluded person's: done by
 // an excluded login or, for a commit, authored with an excluded email.
-func (ir *identityRules) excludedEvent(ev *collect.Event) bool {
+func (ir *identityRules) excludedEvent(ev *schema.Event) bool {
 	if ir.excluded == nil {
 		return false
 	}

@@ -4,14 +4,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/journeys-dev/journeys/collect"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 func TestCommitAuthorsAreResolved(t *testing.T) {
-	commit := func(actor, name, email string, opts ...evOpt) collect.Event {
-		return ev(collect.KindCommit, actor, ago(5), append([]evOpt{author(name, email)}, opts...)...)
+	commit := func(actor, name, email string, opts ...evOpt) schema.Event {
+		return ev(schema.KindCommit, actor, ago(5), append([]evOpt{author(name, email)}, opts...)...)
 	}
-	events := []collect.Event{
+	events := []schema.Event{
 		commit("ana", "Ana Lima", "ana@corp.example"),
 		commit("bob", "Bob", "12345+bob@users.noreply.github.com"),
 		commit("sam1", "Sam", "sam1@example.org"),
@@ -21,7 +21,7 @@ func TestCommitAuthorsAreResolved(t *testing.T) {
 		commit("", "Bob", "12345+oldbob@users.noreply.github.com"), // renamed account, same id
 		commit("", "A. Lima", "ANA@corp.example"),
 		commit("", "ana  lima", "ana.lima@home.example"),
-		ev(collect.KindCommitCoauthor, "", ago(4), author("Ana", "ana@corp.example")),
+		ev(schema.KindCommitCoauthor, "", ago(4), author("Ana", "ana@corp.example")),
 		commit("", "Sam", "sam@shared.example"),                     // two logins named Sam: never merged by name
 		commit("", "Zed", "zed@nowhere.example"),                    // nothing links it
 		commit("", "Zed", "zed@nowhere.example"),                    // nothing links it
@@ -100,10 +100,10 @@ func TestCommitAuthorsAreResolved(t *testing.T) {
 // Every resolution says how sure it is, and every contributor how sure the
 // weakest tie behind their commits is, and how many commits rest on a name.
 func TestIdentityConfidence(t *testing.T) {
-	commit := func(actor, name, email string) collect.Event {
-		return ev(collect.KindCommit, actor, ago(5), author(name, email))
+	commit := func(actor, name, email string) schema.Event {
+		return ev(schema.KindCommit, actor, ago(5), author(name, email))
 	}
-	events := []collect.Event{
+	events := []schema.Event{
 		commit("ana", "Ana Lima", "ana@corp.example"),
 		commit("", "A. Lima", "ANA@corp.example"),        // likely: the same email
 		commit("", "ana  lima", "ana.lima@home.example"), // guess: the same name
@@ -111,7 +111,7 @@ func TestIdentityConfidence(t *testing.T) {
 		commit("bob", "Bob", "bob@example.org"),
 		commit("", "Dan", "dan@users.noreply.github.com"),
 		commit("", "Zed", "zed@nowhere.example"),
-		ev(collect.KindIssueComment, "eve", ago(3), on(1, "ana")),
+		ev(schema.KindIssueComment, "eve", ago(3), on(1, "ana")),
 	}
 	res := analyze(t, events, Options{})
 	wantID := map[string]string{
@@ -213,8 +213,8 @@ func TestParseMailmapErrorsNameTheLine(t *testing.T) {
 // The mailmap and aliases tie commits the built-in rules cannot, and each
 // identity row names the rule that did it.
 func TestMailmapAndAliasesResolveCommits(t *testing.T) {
-	commit := func(actor, name, email string) collect.Event {
-		return ev(collect.KindCommit, actor, ago(5), author(name, email))
+	commit := func(actor, name, email string) schema.Event {
+		return ev(schema.KindCommit, actor, ago(5), author(name, email))
 	}
 	mm, err := ParseMailmap(strings.NewReader(`Ana Lima <ana@corp.example> <ana@home.example>
 <123+bob@users.noreply.github.com> <bob@laptop.local>
@@ -223,16 +223,16 @@ Carla Dias <carla@uni.example>
 	if err != nil {
 		t.Fatal(err)
 	}
-	events := []collect.Event{
+	events := []schema.Event{
 		commit("ana", "Ana Lima", "ana@corp.example"),
 		commit("carla", "Carla Dias", "carla@lab.example"),
-		commit("", "ana", "ana@home.example"),                              // mailmap -> an email GitHub links
-		commit("", "Bob", "bob@laptop.local"),                              // mailmap -> a noreply address
-		commit("", "C. Dias", "carla@uni.example"),                         // mailmap name -> the name on linked commits
-		commit("", "Dee", "dee@uni.example"),                               // alias email
-		commit("dee-work", "Dee", "dee@work.example"),                      // GitHub links it to an alias login
-		ev(collect.KindIssueOpened, "dee-work", ago(4), on(9, "dee-work")), // alias login: counted as dee's
-		ev(collect.KindPRMerged, "ana", ago(3), on(10, "DEE-WORK")),
+		commit("", "ana", "ana@home.example"),                             // mailmap -> an email GitHub links
+		commit("", "Bob", "bob@laptop.local"),                             // mailmap -> a noreply address
+		commit("", "C. Dias", "carla@uni.example"),                        // mailmap name -> the name on linked commits
+		commit("", "Dee", "dee@uni.example"),                              // alias email
+		commit("dee-work", "Dee", "dee@work.example"),                     // GitHub links it to an alias login
+		ev(schema.KindIssueOpened, "dee-work", ago(4), on(9, "dee-work")), // alias login: counted as dee's
+		ev(schema.KindPRMerged, "ana", ago(3), on(10, "DEE-WORK")),
 		commit("", "Ana Lima", "ana@elsewhere.example"), // plain same_name still works
 	}
 	res := analyze(t, events, Options{Identities: IdentityRules{
@@ -280,10 +280,10 @@ func TestMailmapNeverMergesByAmbiguousName(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	events := []collect.Event{
-		ev(collect.KindCommit, "sam1", ago(5), author("Sam", "sam1@example.org")),
-		ev(collect.KindCommit, "sam2", ago(5), author("Sam", "sam2@example.org")),
-		ev(collect.KindCommit, "", ago(5), author("S.", "sam@shared.example")),
+	events := []schema.Event{
+		ev(schema.KindCommit, "sam1", ago(5), author("Sam", "sam1@example.org")),
+		ev(schema.KindCommit, "sam2", ago(5), author("Sam", "sam2@example.org")),
+		ev(schema.KindCommit, "", ago(5), author("S.", "sam@shared.example")),
 	}
 	res := analyze(t, events, Options{Identities: IdentityRules{Mailmap: mm}})
 	for _, id := range res.Identities {
@@ -296,13 +296,13 @@ func TestMailmapNeverMergesByAmbiguousName(t *testing.T) {
 // People who asked to be left out have no journey, no identity row and no
 // credit from others' actions on their items; others keep theirs.
 func TestExcludedPeopleLeaveNoTrace(t *testing.T) {
-	events := []collect.Event{
-		ev(collect.KindCommit, "zoe", ago(9), author("Zoe Q", "zoe@corp.example")),
-		ev(collect.KindCommit, "", ago(8), author("Zoe Q", "zoe@home.example")), // same name -> zoe: still left out
-		ev(collect.KindCommit, "", ago(8), author("Z", "zq@private.example")),   // excluded by email
-		ev(collect.KindPRMerged, "ana", ago(3), on(4, "zoe")),
-		ev(collect.KindIssueComment, "Zoe", ago(2), on(5, "ana")),
-		ev(collect.KindPROpened, "ana", ago(3), on(6, "ana")),
+	events := []schema.Event{
+		ev(schema.KindCommit, "zoe", ago(9), author("Zoe Q", "zoe@corp.example")),
+		ev(schema.KindCommit, "", ago(8), author("Zoe Q", "zoe@home.example")), // same name -> zoe: still left out
+		ev(schema.KindCommit, "", ago(8), author("Z", "zq@private.example")),   // excluded by email
+		ev(schema.KindPRMerged, "ana", ago(3), on(4, "zoe")),
+		ev(schema.KindIssueComment, "Zoe", ago(2), on(5, "ana")),
+		ev(schema.KindPROpened, "ana", ago(3), on(6, "ana")),
 	}
 	res := analyze(t, events, Options{Exclude: []string{"ZOE", "zq@Private.example"}})
 	if findContributor(res, "c", "zoe") != nil || findContributor(res, "c", "Zoe") != nil {

@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // Stage indexes, as in Stages.
@@ -23,9 +25,9 @@ var stateNames = [...]string{StateNew, StateActive, StateDormant, StateChurned}
 // A sink receives the rows of the per-person tables as they are produced,
 // in table order.
 type sink struct {
-	contributor func(Contributor) error
-	month       func(ContributorMonth) error
-	transition  func(Transition) error
+	contributor func(schema.Contributor) error
+	month       func(schema.ContributorMonth) error
+	transition  func(schema.Transition) error
 }
 
 // counts are what a person's facts add up to at one date.
@@ -339,7 +341,7 @@ func (s *sweeper) sweep(p *personInfo, community, login string, facts []uint64, 
 		}
 		if d == snap {
 			if st >= 0 && !s.quiet {
-				row := ContributorMonth{Community: community, Login: login, Month: dateOf(d), Stage: Stages[st]}
+				row := schema.ContributorMonth{Community: community, Login: login, Month: dateOf(d), Stage: Stages[st]}
 				if x := s.state(d, firstAction, lastAction); x >= 0 {
 					row.State = &stateNames[x]
 				}
@@ -347,7 +349,7 @@ func (s *sweeper) sweep(p *personInfo, community, login string, facts []uint64, 
 					return j, err
 				}
 				if st != lastSnapStage {
-					t := Transition{Community: community, Login: login, ToStage: Stages[st], At: dateOf(d)}
+					t := schema.Transition{Community: community, Login: login, ToStage: Stages[st], At: dateOf(d)}
 					if lastSnapStage >= 0 {
 						t.FromStage = &Stages[lastSnapStage]
 					}
@@ -380,7 +382,7 @@ func (s *sweeper) sweep(p *personInfo, community, login string, facts []uint64, 
 		return j, nil
 	}
 	c = final
-	row := Contributor{
+	row := schema.Contributor{
 		Community:            community,
 		Login:                login,
 		Stage:                Stages[cur],
@@ -530,10 +532,10 @@ func (f *funnelAcc) add(j journey) {
 	}
 }
 
-func (f *funnelAcc) rows(community string) []FunnelRow {
-	out := make([]FunnelRow, numStages)
+func (f *funnelAcc) rows(community string) []schema.FunnelRow {
+	out := make([]schema.FunnelRow, numStages)
 	for st := range numStages {
-		out[st] = FunnelRow{
+		out[st] = schema.FunnelRow{
 			Community: community, Stage: Stages[st], Order: int64(st),
 			EverMet: f.met[st], CurrentCount: f.current[st],
 			MedianDaysFromFirstContact: median(f.days[st]),

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/journeys-dev/journeys/collect"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
@@ -16,11 +16,11 @@ func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0
 // sustained participation and drops back when the first leaves the window.
 func TestMonthsAndTransitionsIncludeDrops(t *testing.T) {
 	asOf := date(2024, 6, 15)
-	events := []collect.Event{
-		ev(collect.KindStar, "ana", date(2023, 1, 10)),
-		ev(collect.KindPRMerged, "maint", date(2023, 3, 5).Add(time.Hour), on(1, "ana")),
-		ev(collect.KindPRMerged, "maint", date(2023, 4, 5), on(2, "ana")),
-		ev(collect.KindPRMerged, "maint", date(2023, 5, 5), on(3, "ana")),
+	events := []schema.Event{
+		ev(schema.KindStar, "ana", date(2023, 1, 10)),
+		ev(schema.KindPRMerged, "maint", date(2023, 3, 5).Add(time.Hour), on(1, "ana")),
+		ev(schema.KindPRMerged, "maint", date(2023, 4, 5), on(2, "ana")),
+		ev(schema.KindPRMerged, "maint", date(2023, 5, 5), on(3, "ana")),
 	}
 	res := analyze(t, events, Options{AsOf: asOf})
 	var months []string
@@ -69,7 +69,7 @@ func TestMonthsAndTransitionsIncludeDrops(t *testing.T) {
 }
 
 func TestAnalysisDateOnAMonthEndIsOneRow(t *testing.T) {
-	res := analyze(t, []collect.Event{ev(collect.KindStar, "ana", date(2024, 5, 20))}, Options{AsOf: date(2024, 6, 30)})
+	res := analyze(t, []schema.Event{ev(schema.KindStar, "ana", date(2024, 5, 20))}, Options{AsOf: date(2024, 6, 30)})
 	var got []string
 	for _, m := range res.Months {
 		got = append(got, m.Month.Format("2006-01-02"))
@@ -81,13 +81,13 @@ func TestAnalysisDateOnAMonthEndIsOneRow(t *testing.T) {
 
 // A person active in two communities has two journeys, judged apart.
 func TestCommunitiesAreSeparateJourneys(t *testing.T) {
-	events := []collect.Event{
-		ev(collect.KindPRMerged, "maint", ago(10), on(1, "ana"), in("a")),
-		ev(collect.KindPRMerged, "maint", ago(50), on(2, "ana"), in("a")),
-		ev(collect.KindPRMerged, "maint", ago(90), on(3, "ana"), in("b")),
-		ev(collect.KindIssueComment, "ana", ago(1), on(1, "bob"), in("a")),
-		ev(collect.KindIssueComment, "ana", ago(1), on(2, "bob"), in("a")),
-		ev(collect.KindIssueComment, "ana", ago(1), on(3, "bob"), in("b")),
+	events := []schema.Event{
+		ev(schema.KindPRMerged, "maint", ago(10), on(1, "ana"), in("a")),
+		ev(schema.KindPRMerged, "maint", ago(50), on(2, "ana"), in("a")),
+		ev(schema.KindPRMerged, "maint", ago(90), on(3, "ana"), in("b")),
+		ev(schema.KindIssueComment, "ana", ago(1), on(1, "bob"), in("a")),
+		ev(schema.KindIssueComment, "ana", ago(1), on(2, "bob"), in("a")),
+		ev(schema.KindIssueComment, "ana", ago(1), on(3, "bob"), in("b")),
 	}
 	res := analyze(t, events, Options{})
 	for _, community := range []string{"a", "b"} {
@@ -107,15 +107,15 @@ func TestCommunitiesAreSeparateJourneys(t *testing.T) {
 // Bots have no journey, whatever tells them apart, and the bots table says
 // why; a bot's merge still credits the pull request's author.
 func TestBotsAreSetAside(t *testing.T) {
-	events := []collect.Event{
-		ev(collect.KindIssueComment, "ci-app", ago(1), on(1, "ana"), botType()),
-		ev(collect.KindPRMerged, "k8s-ci-robot", ago(1), on(1, "ana")),
-		ev(collect.KindPROpened, "dependabot[bot]", ago(2), on(2, "dependabot[bot]")),
-		ev(collect.KindIssueComment, "Renovate", ago(2), on(1, "ana")),
-		ev(collect.KindIssueComment, "acme-deployer", ago(2), on(1, "ana")),
-		ev(collect.KindIssueComment, "stale", ago(2), on(1, "ana")), // a person named stale, exempted
-		ev(collect.KindPROpened, "ana", ago(3), on(1, "ana")),
-		ev(collect.KindCommit, "", ago(3), author("GitHub", "noreply@github.com")),
+	events := []schema.Event{
+		ev(schema.KindIssueComment, "ci-app", ago(1), on(1, "ana"), botType()),
+		ev(schema.KindPRMerged, "k8s-ci-robot", ago(1), on(1, "ana")),
+		ev(schema.KindPROpened, "dependabot[bot]", ago(2), on(2, "dependabot[bot]")),
+		ev(schema.KindIssueComment, "Renovate", ago(2), on(1, "ana")),
+		ev(schema.KindIssueComment, "acme-deployer", ago(2), on(1, "ana")),
+		ev(schema.KindIssueComment, "stale", ago(2), on(1, "ana")), // a person named stale, exempted
+		ev(schema.KindPROpened, "ana", ago(3), on(1, "ana")),
+		ev(schema.KindCommit, "", ago(3), author("GitHub", "noreply@github.com")),
 	}
 	res := analyze(t, events, Options{Bots: BotRules{Include: []string{"*-deployer"}, Exclude: []string{"STALE"}}})
 	var logins []string
@@ -128,7 +128,7 @@ func TestBotsAreSetAside(t *testing.T) {
 	if c := mustContributor(t, res, "ana"); c.Stage != StageParticipation || c.PullRequestsMerged != 1 {
 		t.Errorf("ana: %s with %d merged, want participation with 1", c.Stage, c.PullRequestsMerged)
 	}
-	want := []Bot{
+	want := []schema.Bot{
 		{Login: "acme-deployer", Reason: BotReasonConfig, Events: 1},
 		{Login: "ci-app", Reason: BotReasonType, Events: 1},
 		{Login: "dependabot[bot]", Reason: BotReasonSuffix, Events: 1},
@@ -169,36 +169,36 @@ func TestDeterministic(t *testing.T) {
 // some day, after they met the step before; "this stage or a higher one"
 // is the classification of contributors.parquet, not the funnel.
 func TestFunnel(t *testing.T) {
-	events := []collect.Event{
-		ev(collect.KindStar, "sam", ago(30)),
+	events := []schema.Event{
+		ev(schema.KindStar, "sam", ago(30)),
 		// ana: first contact 100 days back, participation 40 days back.
-		ev(collect.KindIssueOpened, "ana", ago(100), on(1, "ana")),
-		ev(collect.KindPRMerged, "maint", ago(40), on(2, "ana")),
+		ev(schema.KindIssueOpened, "ana", ago(100), on(1, "ana")),
+		ev(schema.KindPRMerged, "maint", ago(40), on(2, "ana")),
 		// bob: starred first, first contact and participation 10 days back.
-		ev(collect.KindStar, "bob", ago(200)),
-		ev(collect.KindCommit, "bob", ago(10)),
+		ev(schema.KindStar, "bob", ago(200)),
+		ev(schema.KindCommit, "bob", ago(10)),
 		// cid: first contact 90 days back, participation 30 days back.
-		ev(collect.KindIssueComment, "cid", ago(90), on(1, "ana")),
-		ev(collect.KindRecognized, "cid", ago(30)),
+		ev(schema.KindIssueComment, "cid", ago(90), on(1, "ana")),
+		ev(schema.KindRecognized, "cid", ago(30)),
 		// maint merged others' pull requests (leadership's rule) but never
 		// participated: at leadership now, yet on the ladder only as far
 		// as first contact.
-		ev(collect.KindPRMerged, "maint", ago(40), on(3, "ana")),
+		ev(schema.KindPRMerged, "maint", ago(40), on(3, "ana")),
 		// eve commented on three items of others (networked's rule) and
 		// committed once: she never met sustained participation's rule,
 		// so she stops at participation on the ladder.
-		ev(collect.KindCommit, "eve", ago(60)),
-		ev(collect.KindIssueComment, "eve", ago(50), on(1, "ana")),
-		ev(collect.KindIssueComment, "eve", ago(49), on(2, "ana")),
-		ev(collect.KindIssueComment, "eve", ago(48), on(3, "ana")),
+		ev(schema.KindCommit, "eve", ago(60)),
+		ev(schema.KindIssueComment, "eve", ago(50), on(1, "ana")),
+		ev(schema.KindIssueComment, "eve", ago(49), on(2, "ana")),
+		ev(schema.KindIssueComment, "eve", ago(48), on(3, "ana")),
 		// dan committed in three months (sustained 70 days after his first
 		// contact), then commented on three items of others (networked).
-		ev(collect.KindCommit, "dan", ago(140)),
-		ev(collect.KindCommit, "dan", ago(100)),
-		ev(collect.KindCommit, "dan", ago(70)),
-		ev(collect.KindReview, "dan", ago(30), on(1, "ana")),
-		ev(collect.KindReview, "dan", ago(29), on(2, "ana")),
-		ev(collect.KindReview, "dan", ago(28), on(3, "ana")),
+		ev(schema.KindCommit, "dan", ago(140)),
+		ev(schema.KindCommit, "dan", ago(100)),
+		ev(schema.KindCommit, "dan", ago(70)),
+		ev(schema.KindReview, "dan", ago(30), on(1, "ana")),
+		ev(schema.KindReview, "dan", ago(29), on(2, "ana")),
+		ev(schema.KindReview, "dan", ago(28), on(3, "ana")),
 	}
 	res := analyze(t, events, Options{})
 	if c := mustContributor(t, res, "eve"); c.Stage != StageNetworkedParticipation {

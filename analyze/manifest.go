@@ -5,11 +5,13 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"time"
+
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // ManifestFile is the name, inside the output folder, of the JSON file that
 // says how the analysis was run.
-const ManifestFile = "analysis.json"
+const ManifestFile = schema.AnalysisManifestFile
 
 // ModelVersion is the version of the journey model's rules: what each stage
 // and activity state means and what each threshold of Model counts

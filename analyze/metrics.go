@@ -4,11 +4,9 @@ import (
 	"math"
 	"slices"
 	"strings"
-)
 
-// MetricsFile is the name of the CHAOSS metrics table Run writes inside the
-// data folder, beside the other analysis tables.
-const MetricsFile = "metrics.parquet"
+	"github.com/journeys-dev/journeys/schema"
+)
 
 // The metric column of metrics.parquet: CHAOSS's metric names in snake
 // case, Time to First Response split into its four figures.
@@ -406,8 +404,8 @@ func (s *metricsSweep) items(a *metricsAcc, reasons []string) {
 // month from the community's first (its first event by a person) to the
 // last one wholly observed at the analysis date has a row for every
 // metric.
-func (s *metricsSweep) rows(order []int32, names []string) []MetricRow {
-	var out []MetricRow
+func (s *metricsSweep) rows(order []int32, names []string) []schema.MetricRow {
+	var out []schema.MetricRow
 	for _, c := range order {
 		cm := s.byComm[c]
 		if cm == nil || cm.first == math.MaxInt32 {
@@ -431,7 +429,7 @@ func (s *metricsSweep) rows(order []int32, names []string) []MetricRow {
 			}
 			period := dateOf(monthEnd(s.base+m-1) + 1)
 			add := func(metric string, value *float64, count *int64) {
-				out = append(out, MetricRow{Community: names[c], Period: period, Metric: metric,
+				out = append(out, schema.MetricRow{Community: names[c], Period: period, Metric: metric,
 					Value: value, Count: count, DefinitionURL: MetricDefinitions[metric]})
 			}
 			// A count is its own n.

@@ -8,12 +8,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/journeys-dev/journeys/collect"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // metricsWorld is a handful of people and items whose metrics are worked
 // out by hand in TestMetrics.
-func metricsWorld() []collect.Event {
+func metricsWorld() []schema.Event {
 	at := func(m time.Month, d, h, min int) time.Time {
 		y := 2024
 		if m > time.June {
@@ -22,77 +22,77 @@ func metricsWorld() []collect.Event {
 		return time.Date(y, m, d, h, min, 0, 0, time.UTC)
 	}
 	bot := "dependabot[bot]"
-	closedBy := func(number int64, author string, actor string, t time.Time) collect.Event {
-		e := ev(collect.KindIssueClosed, actor, t, on(number, author))
+	closedBy := func(number int64, author string, actor string, t time.Time) schema.Event {
+		e := ev(schema.KindIssueClosed, actor, t, on(number, author))
 		e.TargetIsPullRequest = ptr(number > 2) // 1 and 2 are issues
 		return e
 	}
-	return []collect.Event{
+	return []schema.Event{
 		// A bot's star comes first but starts nothing; ana's star starts
 		// the community's months (December 2023).
-		ev(collect.KindStar, bot, at(time.November, 20, 12, 0)),
-		ev(collect.KindStar, "ana", at(time.December, 5, 12, 0)),
+		ev(schema.KindStar, bot, at(time.November, 20, 12, 0)),
+		ev(schema.KindStar, "ana", at(time.December, 5, 12, 0)),
 
 		// Issue 1 by ana: the bot (12:30) and ana herself (13:00) do not
 		// respond; bo does, 3 hours after the opening.
-		ev(collect.KindIssueOpened, "ana", at(time.January, 10, 12, 0), on(1, "ana")),
-		ev(collect.KindIssueComment, bot, at(time.January, 10, 12, 30), on(1, "ana")),
-		ev(collect.KindIssueComment, "ana", at(time.January, 10, 13, 0), on(1, "ana")),
-		ev(collect.KindIssueComment, "bo", at(time.January, 10, 15, 0), on(1, "ana")),
+		ev(schema.KindIssueOpened, "ana", at(time.January, 10, 12, 0), on(1, "ana")),
+		ev(schema.KindIssueComment, bot, at(time.January, 10, 12, 30), on(1, "ana")),
+		ev(schema.KindIssueComment, "ana", at(time.January, 10, 13, 0), on(1, "ana")),
+		ev(schema.KindIssueComment, "bo", at(time.January, 10, 15, 0), on(1, "ana")),
 		closedBy(1, "ana", "bo", at(time.February, 2, 12, 0)), // an issue: no change request
 		// Issue 2 by ana: only the bot answers.
-		ev(collect.KindIssueOpened, "ana", at(time.January, 20, 0, 0), on(2, "ana")),
-		ev(collect.KindIssueComment, bot, at(time.January, 20, 1, 0), on(2, "ana")),
+		ev(schema.KindIssueOpened, "ana", at(time.January, 20, 0, 0), on(2, "ana")),
+		ev(schema.KindIssueComment, bot, at(time.January, 20, 1, 0), on(2, "ana")),
 		// Pull request 3 by bo: ana's review after 24 hours; maint merges
 		// it in February (the merge and its close count once).
-		ev(collect.KindPROpened, "bo", at(time.January, 5, 0, 0), on(3, "bo")),
-		ev(collect.KindReview, "ana", at(time.January, 6, 0, 0), on(3, "bo")),
-		ev(collect.KindPRMerged, "maint", at(time.February, 1, 0, 0), on(3, "bo")),
+		ev(schema.KindPROpened, "bo", at(time.January, 5, 0, 0), on(3, "bo")),
+		ev(schema.KindReview, "ana", at(time.January, 6, 0, 0), on(3, "bo")),
+		ev(schema.KindPRMerged, "maint", at(time.February, 1, 0, 0), on(3, "bo")),
 		closedBy(3, "bo", "maint", at(time.February, 1, 0, 0)),
 		// Pull request 4 by cy, closed unmerged by maint 36 hours later:
 		// the close is the response.
-		ev(collect.KindPROpened, "cy", at(time.January, 25, 0, 0), on(4, "cy")),
+		ev(schema.KindPROpened, "cy", at(time.January, 25, 0, 0), on(4, "cy")),
 		closedBy(4, "cy", "maint", at(time.January, 26, 12, 0)),
 
 		// February: maint's first contribution, a commit; the bot's pull
 		// request (merged) is no change request and no item.
-		ev(collect.KindCommit, "maint", at(time.February, 15, 12, 0), author("Maint", "maint@example.org")),
-		ev(collect.KindPROpened, bot, at(time.February, 3, 0, 0), on(5, bot)),
-		ev(collect.KindPRMerged, "maint", at(time.February, 4, 0, 0), on(5, bot)),
+		ev(schema.KindCommit, "maint", at(time.February, 15, 12, 0), author("Maint", "maint@example.org")),
+		ev(schema.KindPROpened, bot, at(time.February, 3, 0, 0), on(5, bot)),
+		ev(schema.KindPRMerged, "maint", at(time.February, 4, 0, 0), on(5, bot)),
 
 		// Pull request 6 by dee: closed by dee herself in March (no
 		// response, but declined in March), reopened, merged by maint on
 		// 10 April, 40 days (960 hours) after the opening.
-		ev(collect.KindPROpened, "dee", at(time.March, 1, 0, 0), on(6, "dee")),
+		ev(schema.KindPROpened, "dee", at(time.March, 1, 0, 0), on(6, "dee")),
 		closedBy(6, "dee", "dee", at(time.March, 2, 0, 0)),
-		ev(collect.KindIssueReopened, "dee", at(time.March, 3, 0, 0), on(6, "dee")),
-		ev(collect.KindPRMerged, "maint", at(time.April, 10, 0, 0), on(6, "dee")),
+		ev(schema.KindIssueReopened, "dee", at(time.March, 3, 0, 0), on(6, "dee")),
+		ev(schema.KindPRMerged, "maint", at(time.April, 10, 0, 0), on(6, "dee")),
 		closedBy(6, "dee", "maint", at(time.April, 10, 0, 0)),
 
 		// April: ana's pull request 7, closed by an unknown account: declined,
 		// but not answered.
-		ev(collect.KindPROpened, "ana", at(time.April, 1, 0, 0), on(7, "ana")),
+		ev(schema.KindPROpened, "ana", at(time.April, 1, 0, 0), on(7, "ana")),
 		closedBy(7, "ana", "", at(time.April, 2, 0, 0)),
 
 		// May: a commit GitHub did not link, ana's by her noreply address.
-		ev(collect.KindCommit, "", at(time.May, 15, 12, 0), author("Ana", "123+ana@users.noreply.github.com")),
+		ev(schema.KindCommit, "", at(time.May, 15, 12, 0), author("Ana", "123+ana@users.noreply.github.com")),
 
 		// June: bo (as bo-work, an alias), cy twice, dee twice.
-		ev(collect.KindIssueComment, "bo-work", at(time.June, 10, 12, 0), on(1, "ana")),
-		ev(collect.KindIssueComment, "cy", at(time.June, 12, 12, 0), on(1, "ana")),
-		ev(collect.KindIssueComment, "cy", at(time.June, 13, 12, 0), on(1, "ana")),
-		ev(collect.KindIssueComment, "dee", at(time.June, 14, 12, 0), on(1, "ana")),
-		ev(collect.KindIssueComment, "dee", at(time.June, 15, 12, 0), on(1, "ana")),
+		ev(schema.KindIssueComment, "bo-work", at(time.June, 10, 12, 0), on(1, "ana")),
+		ev(schema.KindIssueComment, "cy", at(time.June, 12, 12, 0), on(1, "ana")),
+		ev(schema.KindIssueComment, "cy", at(time.June, 13, 12, 0), on(1, "ana")),
+		ev(schema.KindIssueComment, "dee", at(time.June, 14, 12, 0), on(1, "ana")),
+		ev(schema.KindIssueComment, "dee", at(time.June, 15, 12, 0), on(1, "ana")),
 
 		// Community b: eve's issue, in June, unanswered (items are told
 		// apart by community: c's issue 1 is another).
-		ev(collect.KindIssueOpened, "eve", at(time.June, 3, 12, 0), on(1, "eve"), in("b")),
+		ev(schema.KindIssueOpened, "eve", at(time.June, 3, 12, 0), on(1, "eve"), in("b")),
 	}
 }
 
 // metricCell renders a row's value and count as "value count", "-" for
 // null.
-func metricCell(r MetricRow) string {
+func metricCell(r schema.MetricRow) string {
 	v, n := "-", "-"
 	if r.Value != nil {
 		v = fmt.Sprintf("%.6g", *r.Value)
@@ -189,7 +189,7 @@ func TestMetrics(t *testing.T) {
 	}
 }
 
-func sameMetricRow(x, y MetricRow) bool {
+func sameMetricRow(x, y schema.MetricRow) bool {
 	return x.Community == y.Community && x.Period.Equal(y.Period) && x.Metric == y.Metric &&
 		metricCell(x) == metricCell(y) && x.DefinitionURL == y.DefinitionURL
 }
@@ -282,19 +282,19 @@ func TestMetricsOnASyntheticHistory(t *testing.T) {
 			newcomers, contacts, answered, decided)
 	}
 
-	checkRunWrites(t, events, opts, MetricsFile, res.Metrics)
+	checkRunWrites(t, events, opts, schema.Metrics.File(), res.Metrics)
 }
 
 // An account GitHub serves as a bot only on a later event is still left
 // out of the responses it made before.
 func TestMetricsLateBot(t *testing.T) {
 	opened := date(2024, 5, 10).Add(12 * time.Hour)
-	events := []collect.Event{
-		ev(collect.KindIssueOpened, "ana", opened, on(1, "ana")),
-		ev(collect.KindIssueComment, "helper-ci", opened.Add(time.Hour), on(1, "ana")), // typed User here
-		ev(collect.KindIssueComment, "bo", opened.Add(2*time.Hour), on(1, "ana")),
-		ev(collect.KindIssueComment, "cy", opened.Add(3*time.Hour), on(1, "ana")),
-		ev(collect.KindLabeled, "helper-ci", opened.Add(4*time.Hour), on(1, "ana"), botType()),
+	events := []schema.Event{
+		ev(schema.KindIssueOpened, "ana", opened, on(1, "ana")),
+		ev(schema.KindIssueComment, "helper-ci", opened.Add(time.Hour), on(1, "ana")), // typed User here
+		ev(schema.KindIssueComment, "bo", opened.Add(2*time.Hour), on(1, "ana")),
+		ev(schema.KindIssueComment, "cy", opened.Add(3*time.Hour), on(1, "ana")),
+		ev(schema.KindLabeled, "helper-ci", opened.Add(4*time.Hour), on(1, "ana"), botType()),
 	}
 	res := analyze(t, events, Options{})
 	if len(res.Bots) != 1 || res.Bots[0].Login != "helper-ci" {
@@ -316,14 +316,14 @@ func TestMetricsLateBot(t *testing.T) {
 // this step before the month, who reached it in the month.
 func TestConversionRates(t *testing.T) {
 	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 12, 0, 0, 0, time.UTC) }
-	events := []collect.Event{
+	events := []schema.Event{
 		// January: ana and bob make first contact; ana participates too.
-		ev(collect.KindIssueOpened, "ana", day(2024, 1, 5), on(1, "ana")),
-		ev(collect.KindCommit, "ana", day(2024, 1, 20)),
-		ev(collect.KindIssueComment, "bob", day(2024, 1, 9), on(1, "ana")),
+		ev(schema.KindIssueOpened, "ana", day(2024, 1, 5), on(1, "ana")),
+		ev(schema.KindCommit, "ana", day(2024, 1, 20)),
+		ev(schema.KindIssueComment, "bob", day(2024, 1, 9), on(1, "ana")),
 		// February: bob participates; cid makes first contact.
-		ev(collect.KindCommit, "bob", day(2024, 2, 3)),
-		ev(collect.KindIssueOpened, "cid", day(2024, 2, 10), on(2, "cid")),
+		ev(schema.KindCommit, "bob", day(2024, 2, 3)),
+		ev(schema.KindIssueOpened, "cid", day(2024, 2, 10), on(2, "cid")),
 	}
 	o := Options{AsOf: time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC)}
 	res := analyze(t, events, o)

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/journeys-dev/journeys/internal/table"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // analysis.json and the footer of every analysis table say which version of
@@ -21,7 +22,7 @@ func TestRunRecordsTheModelVersion(t *testing.T) {
 	}
 	dir := t.TempDir()
 	events := syntheticEvents(syntheticConfig{People: 30, Items: 100, Comments: 300, Commits: 60, Seed: 5})
-	if err := table.WriteFile(filepath.Join(dir, EventsFile), events); err != nil {
+	if err := table.WriteFile(filepath.Join(dir, schema.Events.File()), events); err != nil {
 		t.Fatal(err)
 	}
 	m, err := Run(context.Background(), dir, Options{AsOf: syntheticAsOf, Logger: slog.New(slog.DiscardHandler)})
@@ -51,7 +52,7 @@ func TestRunRecordsTheModelVersion(t *testing.T) {
 	}
 	var names []string
 	for _, path := range paths {
-		if filepath.Base(path) == EventsFile {
+		if filepath.Base(path) == schema.Events.File() {
 			continue
 		}
 		names = append(names, filepath.Base(path))
@@ -70,7 +71,7 @@ func TestRunRecordsTheModelVersion(t *testing.T) {
 			}
 		}
 	}
-	for _, f := range []string{ContributorsFile, ContributorMonthFile, TransitionsFile, FunnelFile, IdentitiesFile, BotsFile} {
+	for _, f := range []string{schema.Contributors.File(), schema.ContributorMonths.File(), schema.Transitions.File(), schema.Funnel.File(), schema.Identities.File(), schema.Bots.File()} {
 		if !slices.Contains(names, f) {
 			t.Errorf("Run wrote no %s (wrote %q)", f, names)
 		}

@@ -5,76 +5,76 @@ import (
 	"testing"
 	"time"
 
-	"github.com/journeys-dev/journeys/collect"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // Each rule is judged at its boundaries, for person "ana".
 func TestStageRules(t *testing.T) {
-	merged := func(daysAgo int, n int64) collect.Event {
-		return ev(collect.KindPRMerged, "maint", ago(daysAgo), on(n, "ana"))
+	merged := func(daysAgo int, n int64) schema.Event {
+		return ev(schema.KindPRMerged, "maint", ago(daysAgo), on(n, "ana"))
 	}
-	comment := func(daysAgo int, n int64, by string) collect.Event {
-		return ev(collect.KindIssueComment, "ana", ago(daysAgo), on(n, by))
+	comment := func(daysAgo int, n int64, by string) schema.Event {
+		return ev(schema.KindIssueComment, "ana", ago(daysAgo), on(n, by))
 	}
-	triage := func(kind string, daysAgo int, n int64, by string) collect.Event {
+	triage := func(kind schema.Kind, daysAgo int, n int64, by string) schema.Event {
 		return ev(kind, "ana", ago(daysAgo), on(n, by))
 	}
 	tests := []struct {
 		name   string
-		events []collect.Event
+		events []schema.Event
 		stage  string
 		reason string // a part of stage_reason
 	}{
-		{"a star is discovery", []collect.Event{ev(collect.KindStar, "ana", ago(3))}, StageDiscovery, "starred 1 repository, and nothing else"},
-		{"a fork is discovery", []collect.Event{ev(collect.KindFork, "ana", ago(3))}, StageDiscovery, "forked 1 repository"},
-		{"an issue is first contact", []collect.Event{ev(collect.KindStar, "ana", ago(9)), ev(collect.KindIssueOpened, "ana", ago(3), on(1, "ana"))}, StageFirstContact, "opened 1 issue"},
-		{"an unmerged pull request is first contact", []collect.Event{ev(collect.KindPROpened, "ana", ago(3), on(1, "ana"))}, StageFirstContact, "opened 1 pull request"},
-		{"a review is first contact", []collect.Event{ev(collect.KindReview, "ana", ago(3), on(1, "bob"))}, StageFirstContact, "reviewed 1 time"},
-		{"a comment on an own issue is first contact", []collect.Event{comment(3, 1, "ana")}, StageFirstContact, "commented 1 time"},
-		{"a labelling alone is first contact", []collect.Event{triage(collect.KindLabeled, 3, 1, "bob")}, StageFirstContact, "labelled or assigned 1 time"},
-		{"an own merged pull request is participation", []collect.Event{merged(3, 1)}, StageParticipation, "authored 1 merged pull request"},
-		{"a linked commit is participation", []collect.Event{ev(collect.KindCommit, "ana", ago(3), author("Ana", "ana@example.org"))}, StageParticipation, "authored 1 default-branch commit"},
-		{"a co-authorship is participation", []collect.Event{ev(collect.KindCommitCoauthor, "ana", ago(3), author("Ana", "ana@example.org"))}, StageParticipation, "co-authored 1 default-branch commit"},
-		{"an all-contributors listing is participation", []collect.Event{ev(collect.KindRecognized, "ana", ago(3))}, StageParticipation, "listed in .all-contributorsrc"},
-		{"participation never expires", []collect.Event{merged(2000, 1)}, StageParticipation, ""},
+		{"a star is discovery", []schema.Event{ev(schema.KindStar, "ana", ago(3))}, StageDiscovery, "starred 1 repository, and nothing else"},
+		{"a fork is discovery", []schema.Event{ev(schema.KindFork, "ana", ago(3))}, StageDiscovery, "forked 1 repository"},
+		{"an issue is first contact", []schema.Event{ev(schema.KindStar, "ana", ago(9)), ev(schema.KindIssueOpened, "ana", ago(3), on(1, "ana"))}, StageFirstContact, "opened 1 issue"},
+		{"an unmerged pull request is first contact", []schema.Event{ev(schema.KindPROpened, "ana", ago(3), on(1, "ana"))}, StageFirstContact, "opened 1 pull request"},
+		{"a review is first contact", []schema.Event{ev(schema.KindReview, "ana", ago(3), on(1, "bob"))}, StageFirstContact, "reviewed 1 time"},
+		{"a comment on an own issue is first contact", []schema.Event{comment(3, 1, "ana")}, StageFirstContact, "commented 1 time"},
+		{"a labelling alone is first contact", []schema.Event{triage(schema.KindLabeled, 3, 1, "bob")}, StageFirstContact, "labelled or assigned 1 time"},
+		{"an own merged pull request is participation", []schema.Event{merged(3, 1)}, StageParticipation, "authored 1 merged pull request"},
+		{"a linked commit is participation", []schema.Event{ev(schema.KindCommit, "ana", ago(3), author("Ana", "ana@example.org"))}, StageParticipation, "authored 1 default-branch commit"},
+		{"a co-authorship is participation", []schema.Event{ev(schema.KindCommitCoauthor, "ana", ago(3), author("Ana", "ana@example.org"))}, StageParticipation, "co-authored 1 default-branch commit"},
+		{"an all-contributors listing is participation", []schema.Event{ev(schema.KindRecognized, "ana", ago(3))}, StageParticipation, "listed in .all-contributorsrc"},
+		{"participation never expires", []schema.Event{merged(2000, 1)}, StageParticipation, ""},
 
-		{"2 contribution months are not sustained", []collect.Event{merged(3, 1), merged(40, 2), merged(41, 3)}, StageParticipation, ""},
-		{"3 contribution months are sustained", []collect.Event{merged(3, 1), merged(40, 2), merged(80, 3)}, StageSustainedParticipation, "in 3 distinct calendar months in the last 12 months"},
-		{"commits count as contribution months", []collect.Event{
-			ev(collect.KindCommit, "ana", ago(3)), ev(collect.KindCommit, "ana", ago(40)), ev(collect.KindCommitCoauthor, "ana", ago(80))}, StageSustainedParticipation, ""},
-		{"a month 365 days back is inside the window", []collect.Event{merged(3, 1), merged(40, 2), merged(365, 3)}, StageSustainedParticipation, ""},
-		{"a month 366 days back is outside the window", []collect.Event{merged(3, 1), merged(40, 2), merged(366, 3)}, StageParticipation, ""},
-		{"someone else's merged pull request is no contribution month", []collect.Event{merged(3, 1), merged(40, 2), ev(collect.KindPRMerged, "maint", ago(80), on(3, "bob"))}, StageParticipation, ""},
+		{"2 contribution months are not sustained", []schema.Event{merged(3, 1), merged(40, 2), merged(41, 3)}, StageParticipation, ""},
+		{"3 contribution months are sustained", []schema.Event{merged(3, 1), merged(40, 2), merged(80, 3)}, StageSustainedParticipation, "in 3 distinct calendar months in the last 12 months"},
+		{"commits count as contribution months", []schema.Event{
+			ev(schema.KindCommit, "ana", ago(3)), ev(schema.KindCommit, "ana", ago(40)), ev(schema.KindCommitCoauthor, "ana", ago(80))}, StageSustainedParticipation, ""},
+		{"a month 365 days back is inside the window", []schema.Event{merged(3, 1), merged(40, 2), merged(365, 3)}, StageSustainedParticipation, ""},
+		{"a month 366 days back is outside the window", []schema.Event{merged(3, 1), merged(40, 2), merged(366, 3)}, StageParticipation, ""},
+		{"someone else's merged pull request is no contribution month", []schema.Event{merged(3, 1), merged(40, 2), ev(schema.KindPRMerged, "maint", ago(80), on(3, "bob"))}, StageParticipation, ""},
 
-		{"comments on 2 items by others are not networked", []collect.Event{comment(1, 1, "bob"), comment(2, 2, "cid"), comment(3, 3, "ana")}, StageFirstContact, ""},
-		{"comments and reviews on 3 items by others are networked", []collect.Event{comment(1, 1, "bob"), comment(2, 2, "cid"),
-			ev(collect.KindReview, "ana", ago(3), on(3, "bob"))}, StageNetworkedParticipation, "reviewed or commented on 3 issues or pull requests by others in the last 12 months"},
-		{"review comments count", []collect.Event{comment(1, 1, "bob"), comment(2, 2, "cid"), ev(collect.KindReviewComment, "ana", ago(3), on(3, "bob"))}, StageNetworkedParticipation, ""},
-		{"3 comments on one item are one item", []collect.Event{comment(1, 1, "bob"), comment(2, 1, "bob"), comment(3, 1, "bob")}, StageFirstContact, ""},
-		{"an item 365 days back counts", []collect.Event{comment(1, 1, "bob"), comment(2, 2, "cid"), comment(365, 3, "dan")}, StageNetworkedParticipation, ""},
-		{"an item 366 days back does not", []collect.Event{comment(1, 1, "bob"), comment(2, 2, "cid"), comment(366, 3, "dan")}, StageFirstContact, ""},
-		{"a comment on an item by an unknown author is not on someone else's", []collect.Event{comment(1, 1, "bob"), comment(2, 2, "cid"), comment(3, 3, "")}, StageFirstContact, ""},
-		{"items are told apart by repository", []collect.Event{comment(1, 1, "bob"), comment(2, 2, "cid"),
-			func() collect.Event { e := comment(3, 1, "bob"); e.Repo = "o/other"; return e }()}, StageNetworkedParticipation, ""},
+		{"comments on 2 items by others are not networked", []schema.Event{comment(1, 1, "bob"), comment(2, 2, "cid"), comment(3, 3, "ana")}, StageFirstContact, ""},
+		{"comments and reviews on 3 items by others are networked", []schema.Event{comment(1, 1, "bob"), comment(2, 2, "cid"),
+			ev(schema.KindReview, "ana", ago(3), on(3, "bob"))}, StageNetworkedParticipation, "reviewed or commented on 3 issues or pull requests by others in the last 12 months"},
+		{"review comments count", []schema.Event{comment(1, 1, "bob"), comment(2, 2, "cid"), ev(schema.KindReviewComment, "ana", ago(3), on(3, "bob"))}, StageNetworkedParticipation, ""},
+		{"3 comments on one item are one item", []schema.Event{comment(1, 1, "bob"), comment(2, 1, "bob"), comment(3, 1, "bob")}, StageFirstContact, ""},
+		{"an item 365 days back counts", []schema.Event{comment(1, 1, "bob"), comment(2, 2, "cid"), comment(365, 3, "dan")}, StageNetworkedParticipation, ""},
+		{"an item 366 days back does not", []schema.Event{comment(1, 1, "bob"), comment(2, 2, "cid"), comment(366, 3, "dan")}, StageFirstContact, ""},
+		{"a comment on an item by an unknown author is not on someone else's", []schema.Event{comment(1, 1, "bob"), comment(2, 2, "cid"), comment(3, 3, "")}, StageFirstContact, ""},
+		{"items are told apart by repository", []schema.Event{comment(1, 1, "bob"), comment(2, 2, "cid"),
+			func() schema.Event { e := comment(3, 1, "bob"); e.Repo = "o/other"; return e }()}, StageNetworkedParticipation, ""},
 
-		{"merging a pull request by someone else is leadership", []collect.Event{ev(collect.KindPRMerged, "ana", ago(3), on(7, "bob"))}, StageLeadership, "merged 1 pull request by others in the last 12 months"},
-		{"merging an own pull request is not", []collect.Event{ev(collect.KindPRMerged, "ana", ago(3), on(7, "ana"))}, StageParticipation, "authored 1 merged pull request"},
-		{"merging a pull request by an unknown author is not", []collect.Event{ev(collect.KindPRMerged, "ana", ago(3), on(7, ""))}, StageFirstContact, ""},
-		{"a merge 365 days back counts", []collect.Event{ev(collect.KindPRMerged, "ana", ago(365), on(7, "bob"))}, StageLeadership, ""},
-		{"a merge 366 days back does not", []collect.Event{ev(collect.KindPRMerged, "ana", ago(366), on(7, "bob"))}, StageFirstContact, ""},
-		{"triaging 5 items by others is leadership", []collect.Event{
-			triage(collect.KindLabeled, 1, 1, "bob"), triage(collect.KindIssueClosed, 2, 2, "bob"), triage(collect.KindLabeled, 3, 3, "cid"),
-			triage(collect.KindIssueClosed, 4, 4, "cid"), triage(collect.KindLabeled, 5, 5, "dan")}, StageLeadership, "closed or labelled 5 issues or pull requests by others"},
-		{"triaging 4 items by others is not", []collect.Event{
-			triage(collect.KindLabeled, 1, 1, "bob"), triage(collect.KindIssueClosed, 2, 2, "bob"), triage(collect.KindLabeled, 3, 3, "cid"),
-			triage(collect.KindIssueClosed, 4, 4, "cid"), triage(collect.KindLabeled, 5, 5, "ana")}, StageFirstContact, ""},
-		{"5 labels on one item are one item", []collect.Event{
-			triage(collect.KindLabeled, 1, 1, "bob"), triage(collect.KindLabeled, 2, 1, "bob"), triage(collect.KindLabeled, 3, 1, "bob"),
-			triage(collect.KindIssueClosed, 4, 1, "bob"), triage(collect.KindLabeled, 5, 1, "bob")}, StageFirstContact, ""},
-		{"assigning is no triage", []collect.Event{
-			triage(collect.KindAssigned, 1, 1, "bob"), triage(collect.KindAssigned, 2, 2, "bob"), triage(collect.KindAssigned, 3, 3, "cid"),
-			triage(collect.KindAssigned, 4, 4, "cid"), triage(collect.KindAssigned, 5, 5, "dan")}, StageFirstContact, ""},
-		{"each rule is judged on its own", []collect.Event{ev(collect.KindStar, "ana", ago(3)), ev(collect.KindPRMerged, "ana", ago(3), on(7, "bob"))}, StageLeadership, ""},
+		{"merging a pull request by someone else is leadership", []schema.Event{ev(schema.KindPRMerged, "ana", ago(3), on(7, "bob"))}, StageLeadership, "merged 1 pull request by others in the last 12 months"},
+		{"merging an own pull request is not", []schema.Event{ev(schema.KindPRMerged, "ana", ago(3), on(7, "ana"))}, StageParticipation, "authored 1 merged pull request"},
+		{"merging a pull request by an unknown author is not", []schema.Event{ev(schema.KindPRMerged, "ana", ago(3), on(7, ""))}, StageFirstContact, ""},
+		{"a merge 365 days back counts", []schema.Event{ev(schema.KindPRMerged, "ana", ago(365), on(7, "bob"))}, StageLeadership, ""},
+		{"a merge 366 days back does not", []schema.Event{ev(schema.KindPRMerged, "ana", ago(366), on(7, "bob"))}, StageFirstContact, ""},
+		{"triaging 5 items by others is leadership", []schema.Event{
+			triage(schema.KindLabeled, 1, 1, "bob"), triage(schema.KindIssueClosed, 2, 2, "bob"), triage(schema.KindLabeled, 3, 3, "cid"),
+			triage(schema.KindIssueClosed, 4, 4, "cid"), triage(schema.KindLabeled, 5, 5, "dan")}, StageLeadership, "closed or labelled 5 issues or pull requests by others"},
+		{"triaging 4 items by others is not", []schema.Event{
+			triage(schema.KindLabeled, 1, 1, "bob"), triage(schema.KindIssueClosed, 2, 2, "bob"), triage(schema.KindLabeled, 3, 3, "cid"),
+			triage(schema.KindIssueClosed, 4, 4, "cid"), triage(schema.KindLabeled, 5, 5, "ana")}, StageFirstContact, ""},
+		{"5 labels on one item are one item", []schema.Event{
+			triage(schema.KindLabeled, 1, 1, "bob"), triage(schema.KindLabeled, 2, 1, "bob"), triage(schema.KindLabeled, 3, 1, "bob"),
+			triage(schema.KindIssueClosed, 4, 1, "bob"), triage(schema.KindLabeled, 5, 1, "bob")}, StageFirstContact, ""},
+		{"assigning is no triage", []schema.Event{
+			triage(schema.KindAssigned, 1, 1, "bob"), triage(schema.KindAssigned, 2, 2, "bob"), triage(schema.KindAssigned, 3, 3, "cid"),
+			triage(schema.KindAssigned, 4, 4, "cid"), triage(schema.KindAssigned, 5, 5, "dan")}, StageFirstContact, ""},
+		{"each rule is judged on its own", []schema.Event{ev(schema.KindStar, "ana", ago(3)), ev(schema.KindPRMerged, "ana", ago(3), on(7, "bob"))}, StageLeadership, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -105,12 +105,12 @@ func TestActivityStates(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			events := []collect.Event{
-				ev(collect.KindIssueOpened, "ana", ago(tt.first), on(1, "ana")),
-				ev(collect.KindIssueComment, "ana", ago(tt.last), on(1, "ana")),
+			events := []schema.Event{
+				ev(schema.KindIssueOpened, "ana", ago(tt.first), on(1, "ana")),
+				ev(schema.KindIssueComment, "ana", ago(tt.last), on(1, "ana")),
 				// Neither a star nor a listing is an action.
-				ev(collect.KindStar, "ana", ago(1)),
-				ev(collect.KindRecognized, "ana", ago(1)),
+				ev(schema.KindStar, "ana", ago(1)),
+				ev(schema.KindRecognized, "ana", ago(1)),
 			}
 			c := mustContributor(t, analyze(t, events, Options{}), "ana")
 			if got := str(c.State); got != tt.want {
@@ -119,7 +119,7 @@ func TestActivityStates(t *testing.T) {
 		})
 	}
 	t.Run("stars and listings alone give no state", func(t *testing.T) {
-		res := analyze(t, []collect.Event{ev(collect.KindStar, "ana", ago(1)), ev(collect.KindRecognized, "ana", ago(1))}, Options{})
+		res := analyze(t, []schema.Event{ev(schema.KindStar, "ana", ago(1)), ev(schema.KindRecognized, "ana", ago(1))}, Options{})
 		if c := mustContributor(t, res, "ana"); c.State != nil {
 			t.Errorf("state = %s, want null", *c.State)
 		}
@@ -130,10 +130,10 @@ func TestThresholdsComeFromTheModel(t *testing.T) {
 	m := DefaultModel()
 	m.LeadershipMerges = 2
 	m.SustainedMonths = 2
-	events := []collect.Event{
-		ev(collect.KindPRMerged, "ana", ago(3), on(7, "bob")),
-		ev(collect.KindPRMerged, "maint", ago(3), on(8, "ana")),
-		ev(collect.KindPRMerged, "maint", ago(60), on(9, "ana")),
+	events := []schema.Event{
+		ev(schema.KindPRMerged, "ana", ago(3), on(7, "bob")),
+		ev(schema.KindPRMerged, "maint", ago(3), on(8, "ana")),
+		ev(schema.KindPRMerged, "maint", ago(60), on(9, "ana")),
 	}
 	c := mustContributor(t, analyze(t, events, Options{Model: m}), "ana")
 	if c.Stage != StageSustainedParticipation {
@@ -156,10 +156,10 @@ func TestOptionsAreChecked(t *testing.T) {
 }
 
 func TestEventsAfterTheAnalysisDateAreIgnored(t *testing.T) {
-	events := []collect.Event{
-		ev(collect.KindStar, "ana", ago(10)),
-		ev(collect.KindIssueOpened, "ana", testAsOf.Add(23*time.Hour+59*time.Minute), on(1, "ana")), // same day: counts
-		ev(collect.KindPRMerged, "ana", testAsOf.AddDate(0, 0, 1), on(2, "bob")),                    // next day: ignored
+	events := []schema.Event{
+		ev(schema.KindStar, "ana", ago(10)),
+		ev(schema.KindIssueOpened, "ana", testAsOf.Add(23*time.Hour+59*time.Minute), on(1, "ana")), // same day: counts
+		ev(schema.KindPRMerged, "ana", testAsOf.AddDate(0, 0, 1), on(2, "bob")),                    // next day: ignored
 	}
 	res := analyze(t, events, Options{})
 	if c := mustContributor(t, res, "ana"); c.Stage != StageFirstContact {
@@ -174,9 +174,9 @@ func TestEventsAfterTheAnalysisDateAreIgnored(t *testing.T) {
 }
 
 func TestLoginsAreCaseInsensitive(t *testing.T) {
-	events := []collect.Event{
-		ev(collect.KindRecognized, "anasmith", ago(10)), // typed by hand in .all-contributorsrc
-		ev(collect.KindIssueOpened, "AnaSmith", ago(5), on(1, "AnaSmith")),
+	events := []schema.Event{
+		ev(schema.KindRecognized, "anasmith", ago(10)), // typed by hand in .all-contributorsrc
+		ev(schema.KindIssueOpened, "AnaSmith", ago(5), on(1, "AnaSmith")),
 	}
 	res := analyze(t, events, Options{})
 	if len(res.Contributors) != 1 {

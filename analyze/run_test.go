@@ -10,15 +10,15 @@ import (
 	"runtime"
 	"testing"
 
-	"github.com/journeys-dev/journeys/collect"
 	"github.com/journeys-dev/journeys/internal/table"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // Run reads events.parquet and writes the same tables Analyze returns.
 func TestRunWritesTheTables(t *testing.T) {
 	dir := t.TempDir()
 	events := syntheticEvents(syntheticConfig{People: 200, Items: 1000, Comments: 5000, Commits: 800, Seed: 3})
-	if err := table.WriteFile(filepath.Join(dir, EventsFile), events); err != nil {
+	if err := table.WriteFile(filepath.Join(dir, schema.Events.File()), events); err != nil {
 		t.Fatal(err)
 	}
 	opts := Options{AsOf: syntheticAsOf, ToolVersion: "test"}
@@ -33,12 +33,12 @@ func TestRunWritesTheTables(t *testing.T) {
 	if !reflect.DeepEqual(*m, want.Manifest) {
 		t.Errorf("manifest:\n got %+v\nwant %+v", *m, want.Manifest)
 	}
-	checkTable(t, filepath.Join(dir, ContributorsFile), want.Contributors)
-	checkTable(t, filepath.Join(dir, ContributorMonthFile), want.Months)
-	checkTable(t, filepath.Join(dir, TransitionsFile), want.Transitions)
-	checkTable(t, filepath.Join(dir, FunnelFile), want.Funnel)
-	checkTable(t, filepath.Join(dir, IdentitiesFile), want.Identities)
-	checkTable(t, filepath.Join(dir, BotsFile), want.Bots)
+	checkTable(t, filepath.Join(dir, schema.Contributors.File()), want.Contributors)
+	checkTable(t, filepath.Join(dir, schema.ContributorMonths.File()), want.Months)
+	checkTable(t, filepath.Join(dir, schema.Transitions.File()), want.Transitions)
+	checkTable(t, filepath.Join(dir, schema.Funnel.File()), want.Funnel)
+	checkTable(t, filepath.Join(dir, schema.Identities.File()), want.Identities)
+	checkTable(t, filepath.Join(dir, schema.Bots.File()), want.Bots)
 
 	data, err := os.ReadFile(filepath.Join(dir, ManifestFile))
 	if err != nil {
@@ -96,7 +96,7 @@ func TestWriteSynthetic(t *testing.T) {
 		t.Fatal(err)
 	}
 	events := syntheticEvents(kubernetesSized)
-	if err := table.WriteFile(filepath.Join(*syntheticDir, EventsFile), events); err != nil {
+	if err := table.WriteFile(filepath.Join(*syntheticDir, schema.Events.File()), events); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("%d events", len(events))
@@ -112,7 +112,7 @@ func benchmarkRun(b *testing.B, setup func(*Options)) {
 	if dir == "" {
 		dir = b.TempDir()
 	}
-	path := filepath.Join(dir, EventsFile)
+	path := filepath.Join(dir, schema.Events.File())
 	if _, err := os.Stat(path); err != nil {
 		events := syntheticEvents(kubernetesSized)
 		if err := table.WriteFile(path, events); err != nil {
@@ -122,7 +122,7 @@ func benchmarkRun(b *testing.B, setup func(*Options)) {
 		runtime.GC()
 	}
 	out := b.TempDir()
-	if err := os.Link(path, filepath.Join(out, EventsFile)); err != nil {
+	if err := os.Link(path, filepath.Join(out, schema.Events.File())); err != nil {
 		b.Fatal(err)
 	}
 	opts := Options{AsOf: syntheticAsOf}
@@ -148,4 +148,4 @@ func benchmarkRun(b *testing.B, setup func(*Options)) {
 	b.ReportMetric(float64(m.Contributors), "contributors")
 }
 
-var _ = collect.KindStar
+var _ = schema.KindStar

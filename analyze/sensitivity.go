@@ -15,11 +15,8 @@ import (
 	"time"
 
 	"github.com/journeys-dev/journeys/internal/table"
+	"github.com/journeys-dev/journeys/schema"
 )
-
-// SensitivityFile is the name of the sensitivity table Run writes, beside
-// the other analysis tables, when Options.Sensitivity lists variants.
-const SensitivityFile = "sensitivity.parquet"
 
 // Names of the model's two switches, as the config's model: section and
 // sensitivity.parquet's parameter column spell them.
@@ -209,9 +206,9 @@ type sweepSet struct {
 
 // noRows is the sink of the variants' (quiet) sweeps: they write no table.
 var noRows = sink{
-	contributor: func(Contributor) error { return nil },
-	month:       func(ContributorMonth) error { return nil },
-	transition:  func(Transition) error { return nil },
+	contributor: func(schema.Contributor) error { return nil },
+	month:       func(schema.ContributorMonth) error { return nil },
+	transition:  func(schema.Transition) error { return nil },
 }
 
 // sensitivity judges every person once under the analysis's model (the
@@ -221,7 +218,7 @@ var noRows = sink{
 // Each model gets a sweeper of its own, sized for it, with scratch counters
 // that start at zero and that every sweep returns to zero (checked); the
 // models are judged side by side on the available cores.
-func (b *builder) sensitivity(ctx context.Context, opts Options, set sweepSet, order []int32) ([]SensitivityRow, error) {
+func (b *builder) sensitivity(ctx context.Context, opts Options, set sweepSet, order []int32) ([]schema.SensitivityRow, error) {
 	began := time.Now()
 	models := make([]Model, 0, len(opts.Sensitivity)+1)
 	models = append(models, b.model)
@@ -250,12 +247,12 @@ func (b *builder) sensitivity(ctx context.Context, opts Options, set sweepSet, o
 	cmp.Or(opts.Logger, slog.Default()).Info("sensitivity analysis", "variants", len(opts.Sensitivity),
 		"people", len(set.people), "seconds", time.Since(began).Seconds())
 
-	rows := make([]SensitivityRow, 0, len(order)*len(models)*numStages)
+	rows := make([]schema.SensitivityRow, 0, len(order)*len(models)*numStages)
 	for _, c := range order {
 		for v := range models {
 			sc := &results[v][c]
 			for st := range numStages {
-				row := SensitivityRow{
+				row := schema.SensitivityRow{
 					Community: b.communities[c], Variant: BaselineVariant, Baseline: v == 0,
 					Stage: Stages[st], Order: int64(st), AtStage: sc.at[st], EverReached: sc.reached[st],
 					StateNew: sc.states[st][0], StateActive: sc.states[st][1],
@@ -314,8 +311,8 @@ func (s *sweeper) clean() bool {
 // writeSensitivity writes DIR/sensitivity.parquet when variants were asked
 // for, and otherwise removes one an earlier analysis left, so that no
 // table of another date or model stays beside this analysis.
-func writeSensitivity(dir string, opts Options, rows []SensitivityRow, meta table.Option) error {
-	path := filepath.Join(dir, SensitivityFile)
+func writeSensitivity(dir string, opts Options, rows []schema.SensitivityRow, meta table.Option) error {
+	path := filepath.Join(dir, schema.Sensitivity.File())
 	if len(opts.Sensitivity) == 0 {
 		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err

@@ -15,8 +15,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/journeys-dev/journeys/collect"
 	"github.com/journeys-dev/journeys/internal/table"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // The switches are off in the zero value, and a model with both off
@@ -65,26 +65,26 @@ func TestModelSwitchesKeepTheDefaultHash(t *testing.T) {
 // count_coauthors: false takes co-authorships out of participation and
 // sustained participation; they stay actions.
 func TestCountCoauthorsSwitch(t *testing.T) {
-	coauthor := func(daysAgo int) collect.Event {
-		return ev(collect.KindCommitCoauthor, "ana", ago(daysAgo), author("Ana", "ana@example.org"))
+	coauthor := func(daysAgo int) schema.Event {
+		return ev(schema.KindCommitCoauthor, "ana", ago(daysAgo), author("Ana", "ana@example.org"))
 	}
-	commit := func(daysAgo int) collect.Event {
-		return ev(collect.KindCommit, "ana", ago(daysAgo), author("Ana", "ana@example.org"))
+	commit := func(daysAgo int) schema.Event {
+		return ev(schema.KindCommit, "ana", ago(daysAgo), author("Ana", "ana@example.org"))
 	}
 	off := DefaultModel()
 	off.IgnoreCoauthors = true
 	tests := []struct {
 		name       string
-		events     []collect.Event
+		events     []schema.Event
 		on, offSt  string
 		offReason  string
 		offMonths  int64
 		offReached int // ladder steps reached with the switch off
 	}{
-		{"a co-authorship alone", []collect.Event{coauthor(3)}, StageParticipation, StageFirstContact, "co-authored 1 default-branch commit", 0, 2},
-		{"co-authorships make no contribution month", []collect.Event{commit(3), commit(40), coauthor(80)},
+		{"a co-authorship alone", []schema.Event{coauthor(3)}, StageParticipation, StageFirstContact, "co-authored 1 default-branch commit", 0, 2},
+		{"co-authorships make no contribution month", []schema.Event{commit(3), commit(40), coauthor(80)},
 			StageSustainedParticipation, StageParticipation, "authored 2 default-branch commits", 2, 3},
-		{"own commits still count", []collect.Event{commit(3), commit(40), commit(80), coauthor(120)},
+		{"own commits still count", []schema.Event{commit(3), commit(40), commit(80), coauthor(120)},
 			StageSustainedParticipation, StageSustainedParticipation, "in 3 distinct calendar months", 3, 4},
 	}
 	for _, tt := range tests {
@@ -118,21 +118,21 @@ func TestWideFirstContactSwitch(t *testing.T) {
 	narrow.NarrowFirstContact = true
 	tests := []struct {
 		name       string
-		events     []collect.Event
+		events     []schema.Event
 		wide, narr string
 		narrReach  int
 	}{
-		{"labelling alone", []collect.Event{ev(collect.KindLabeled, "ana", ago(3), on(1, "ana"))}, StageFirstContact, StageDiscovery, 1},
-		{"closing, reopening, assigning", []collect.Event{ev(collect.KindIssueClosed, "ana", ago(5), on(1, "ana")),
-			ev(collect.KindIssueReopened, "ana", ago(4), on(1, "ana")), ev(collect.KindAssigned, "ana", ago(3), on(1, "ana"))}, StageFirstContact, StageDiscovery, 1},
-		{"merging one's own pull request", []collect.Event{ev(collect.KindPRMerged, "ana", ago(3), on(1, "ana"))}, StageParticipation, StageParticipation, 1},
-		{"a star and a label", []collect.Event{ev(collect.KindStar, "ana", ago(9)), ev(collect.KindLabeled, "ana", ago(3), on(1, "ana"))},
+		{"labelling alone", []schema.Event{ev(schema.KindLabeled, "ana", ago(3), on(1, "ana"))}, StageFirstContact, StageDiscovery, 1},
+		{"closing, reopening, assigning", []schema.Event{ev(schema.KindIssueClosed, "ana", ago(5), on(1, "ana")),
+			ev(schema.KindIssueReopened, "ana", ago(4), on(1, "ana")), ev(schema.KindAssigned, "ana", ago(3), on(1, "ana"))}, StageFirstContact, StageDiscovery, 1},
+		{"merging one's own pull request", []schema.Event{ev(schema.KindPRMerged, "ana", ago(3), on(1, "ana"))}, StageParticipation, StageParticipation, 1},
+		{"a star and a label", []schema.Event{ev(schema.KindStar, "ana", ago(9)), ev(schema.KindLabeled, "ana", ago(3), on(1, "ana"))},
 			StageFirstContact, StageDiscovery, 1},
-		{"a comment", []collect.Event{ev(collect.KindIssueComment, "ana", ago(3), on(1, "ana"))}, StageFirstContact, StageFirstContact, 2},
-		{"a review", []collect.Event{ev(collect.KindReview, "ana", ago(3), on(1, "bob"))}, StageFirstContact, StageFirstContact, 2},
-		{"an issue", []collect.Event{ev(collect.KindIssueOpened, "ana", ago(3), on(1, "ana"))}, StageFirstContact, StageFirstContact, 2},
-		{"a listing still reaches first contact on the ladder", []collect.Event{ev(collect.KindRecognized, "ana", ago(3))}, StageParticipation, StageParticipation, 3},
-		{"merging others' work is still leadership", []collect.Event{ev(collect.KindPRMerged, "ana", ago(3), on(7, "bob"))}, StageLeadership, StageLeadership, 1},
+		{"a comment", []schema.Event{ev(schema.KindIssueComment, "ana", ago(3), on(1, "ana"))}, StageFirstContact, StageFirstContact, 2},
+		{"a review", []schema.Event{ev(schema.KindReview, "ana", ago(3), on(1, "bob"))}, StageFirstContact, StageFirstContact, 2},
+		{"an issue", []schema.Event{ev(schema.KindIssueOpened, "ana", ago(3), on(1, "ana"))}, StageFirstContact, StageFirstContact, 2},
+		{"a listing still reaches first contact on the ladder", []schema.Event{ev(schema.KindRecognized, "ana", ago(3))}, StageParticipation, StageParticipation, 3},
+		{"merging others' work is still leadership", []schema.Event{ev(schema.KindPRMerged, "ana", ago(3), on(7, "bob"))}, StageLeadership, StageLeadership, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -147,7 +147,7 @@ func TestWideFirstContactSwitch(t *testing.T) {
 			if c.Stage == StageDiscovery && !strings.Contains(c.StageReason, "not first contact") {
 				t.Errorf("wide_first_contact: false: reason %q", c.StageReason)
 			}
-			acted := slices.ContainsFunc(tt.events, func(e collect.Event) bool { return e.Kind != collect.KindRecognized && e.Kind != collect.KindStar })
+			acted := slices.ContainsFunc(tt.events, func(e schema.Event) bool { return e.Kind != schema.KindRecognized && e.Kind != schema.KindStar })
 			if acted && (c.State == nil || c.FirstContactAt == nil) {
 				t.Errorf("wide_first_contact: false: state %s, first action %v: the activity states still count every action", str(c.State), c.FirstContactAt)
 			}
@@ -276,22 +276,22 @@ func TestSensitivityGrid(t *testing.T) {
 // the edges of the leadership rules and of wide first contact (in the
 // synthetic history, whoever merges or triages also comments, and does
 // both).
-func sensitivityEvents() []collect.Event {
+func sensitivityEvents() []schema.Event {
 	events := syntheticEvents(syntheticConfig{People: 300, Items: 1500, Comments: 6000, Commits: 900, Seed: 11})
 	item := int64(0)
-	act := func(kind, who string, n int) {
+	act := func(kind schema.Kind, who string, n int) {
 		for range n {
 			item++
 			events = append(events, ev(kind, who, ago(int(item%50)), on(item, "author")))
 		}
 	}
-	act(collect.KindLabeled, "labeller", 1)
-	act(collect.KindIssueClosed, "closer", 2)
+	act(schema.KindLabeled, "labeller", 1)
+	act(schema.KindIssueClosed, "closer", 2)
 	for _, n := range []int{1, 2, 3} {
-		act(collect.KindPRMerged, "merger"+strconv.Itoa(n), n)
+		act(schema.KindPRMerged, "merger"+strconv.Itoa(n), n)
 	}
 	for _, n := range []int{2, 4, 5, 6, 10} {
-		act(collect.KindIssueClosed, "triager"+strconv.Itoa(n), n)
+		act(schema.KindIssueClosed, "triager"+strconv.Itoa(n), n)
 	}
 	return events
 }
@@ -316,7 +316,7 @@ func countsOf(res *Result) map[[2]string][6]int64 {
 	return out
 }
 
-func rowsOf(rows []SensitivityRow, variant string) map[[2]string][6]int64 {
+func rowsOf(rows []schema.SensitivityRow, variant string) map[[2]string][6]int64 {
 	out := map[[2]string][6]int64{}
 	for _, r := range rows {
 		if r.Variant == variant {
@@ -438,7 +438,7 @@ func TestSensitivityRows(t *testing.T) {
 func TestRunWritesSensitivity(t *testing.T) {
 	dir := t.TempDir()
 	events := sensitivityEvents()
-	if err := table.WriteFile(filepath.Join(dir, EventsFile), events); err != nil {
+	if err := table.WriteFile(filepath.Join(dir, schema.Events.File()), events); err != nil {
 		t.Fatal(err)
 	}
 	grid, err := SensitivityGrid(DefaultModel(), nil)
@@ -453,7 +453,7 @@ func TestRunWritesSensitivity(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(dir, SensitivityFile)
+	path := filepath.Join(dir, schema.Sensitivity.File())
 	checkTable(t, path, want.Sensitivity)
 	md, err := table.Metadata(path)
 	if err != nil {

@@ -7,7 +7,7 @@ import (
 	"sort"
 	"time"
 
-	"github.com/journeys-dev/journeys/collect"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // syntheticAsOf is the analysis date of the synthetic data sets.
@@ -29,7 +29,7 @@ var kubernetesSized = syntheticConfig{People: 10000, Items: 150000, Comments: 20
 // communities over ten years: a few very active maintainers and a long tail
 // of occasional contributors (Zipf-like activity), bots that label and
 // merge, and commits whose authors GitHub links or not.
-func syntheticEvents(cfg syntheticConfig) []collect.Event {
+func syntheticEvents(cfg syntheticConfig) []schema.Event {
 	r := rand.New(rand.NewPCG(cfg.Seed, 42))
 	start := time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
 	end := syntheticAsOf.Unix() - 1
@@ -72,11 +72,11 @@ func syntheticEvents(cfg syntheticConfig) []collect.Event {
 		return "kubernetes-sigs"
 	}
 
-	events := make([]collect.Event, 0, cfg.Items*3+cfg.Comments+cfg.Commits*2+cfg.People*8)
+	events := make([]schema.Event, 0, cfg.Items*3+cfg.Comments+cfg.Commits*2+cfg.People*8)
 	seq := 0
-	emit := func(repo int, kind string, actor *string, actorType *string, at time.Time) *collect.Event {
+	emit := func(repo int, kind schema.Kind, actor *string, actorType *string, at time.Time) *schema.Event {
 		seq++
-		events = append(events, collect.Event{
+		events = append(events, schema.Event{
 			Community: community(repo), Repo: repos[repo], Actor: actor, ActorType: actorType,
 			Kind: kind, OccurredAt: at, SourceID: "s" + fmt.Sprint(seq),
 		})
@@ -91,11 +91,11 @@ func syntheticEvents(cfg syntheticConfig) []collect.Event {
 	}
 	items := make([]item, cfg.Items)
 	numbers := make([]int64, len(repos)) // issue numbers are per repository
-	target := func(e *collect.Event, it *item) {
+	target := func(e *schema.Event, it *item) {
 		n := it.number
 		e.TargetNumber, e.TargetAuthor, e.TargetIsPullRequest = &n, it.author, &it.isPR
 	}
-	commit := func(repo int, p int, at int64, kind string) {
+	commit := func(repo int, p int, at int64, kind schema.Kind) {
 		q := &people[p]
 		name, email := q.name, q.email
 		var actor *string
@@ -123,9 +123,9 @@ func syntheticEvents(cfg syntheticConfig) []collect.Event {
 			it.author = &dependabot
 		}
 		items[i] = it
-		kind, at := collect.KindIssueOpened, clip(it.created)
+		kind, at := schema.KindIssueOpened, clip(it.created)
 		if isPR {
-			kind = collect.KindPROpened
+			kind = schema.KindPROpened
 		}
 		atype := &userType
 		if it.author == &dependabot {
@@ -135,7 +135,7 @@ func syntheticEvents(cfg syntheticConfig) []collect.Event {
 		closeAt := it.created + int64(r.ExpFloat64()*10*86400)
 		if isPR {
 			for range r.IntN(5) {
-				e := emit(it.repo, collect.KindReview, people[pick()].login, &userType, clip(it.created+int64(r.ExpFloat64()*5*86400)))
+				e := emit(it.repo, schema.KindReview, people[pick()].login, &userType, clip(it.created+int64(r.ExpFloat64()*5*86400)))
 				target(e, &it)
 			}
 			if r.IntN(10) < 7 {
@@ -143,11 +143,11 @@ func syntheticEvents(cfg syntheticConfig) []collect.Event {
 				if r.IntN(2) == 0 {
 					merger, mtype = &ciRobot, &botType
 				}
-				target(emit(it.repo, collect.KindPRMerged, merger, mtype, clip(closeAt)), &it)
+				target(emit(it.repo, schema.KindPRMerged, merger, mtype, clip(closeAt)), &it)
 				if it.author != &dependabot {
-					commit(it.repo, p, closeAt-3600, collect.KindCommit)
+					commit(it.repo, p, closeAt-3600, schema.KindCommit)
 					if r.IntN(20) == 0 {
-						commit(it.repo, pick(), closeAt-3600, collect.KindCommitCoauthor)
+						commit(it.repo, pick(), closeAt-3600, schema.KindCommitCoauthor)
 					}
 				}
 				continue
@@ -155,18 +155,18 @@ func syntheticEvents(cfg syntheticConfig) []collect.Event {
 		} else if r.IntN(10) < 2 {
 			continue
 		}
-		target(emit(it.repo, collect.KindIssueClosed, people[pickMaintainer()].login, &userType, clip(closeAt)), &it)
+		target(emit(it.repo, schema.KindIssueClosed, people[pickMaintainer()].login, &userType, clip(closeAt)), &it)
 		for range r.IntN(3) {
 			actor, atype := people[pickMaintainer()].login, &userType
 			if r.IntN(2) == 0 {
 				actor, atype = &ciRobot, &botType
 			}
-			e := emit(it.repo, collect.KindLabeled, actor, atype, clip(it.created+int64(r.ExpFloat64()*86400)))
+			e := emit(it.repo, schema.KindLabeled, actor, atype, clip(it.created+int64(r.ExpFloat64()*86400)))
 			target(e, &it)
 			e.Detail = &labels[r.IntN(len(labels))]
 		}
 		if r.IntN(5) == 0 {
-			target(emit(it.repo, collect.KindAssigned, people[pickMaintainer()].login, &userType, clip(it.created+86400)), &it)
+			target(emit(it.repo, schema.KindAssigned, people[pickMaintainer()].login, &userType, clip(it.created+86400)), &it)
 		}
 	}
 	for range cfg.Comments {
@@ -178,26 +178,26 @@ func syntheticEvents(cfg syntheticConfig) []collect.Event {
 		case u == 3:
 			actor, atype = &ciRobot, &botType
 		}
-		kind := collect.KindIssueComment
+		kind := schema.KindIssueComment
 		if it.isPR && r.IntN(3) == 0 {
-			kind = collect.KindReviewComment
+			kind = schema.KindReviewComment
 		}
 		target(emit(it.repo, kind, actor, atype, clip(it.created+int64(r.ExpFloat64()*10*86400))), it)
 	}
 	for n := len(events); n < cap(events) && len(events)-n < cfg.Commits-cfg.Items*6/10*7/10; {
 		p := pick()
-		commit(r.IntN(len(repos)), p, when(p), collect.KindCommit)
+		commit(r.IntN(len(repos)), p, when(p), schema.KindCommit)
 	}
 	for i := range people {
 		for range r.IntN(8) {
-			kind := collect.KindStar
+			kind := schema.KindStar
 			if r.IntN(4) == 0 {
-				kind = collect.KindFork
+				kind = schema.KindFork
 			}
 			emit(r.IntN(len(repos)), kind, people[i].login, &userType, clip(start+r.Int64N(span)))
 		}
 		if r.IntN(20) == 0 {
-			emit(r.IntN(len(repos)), collect.KindRecognized, people[i].login, nil, clip(when(i)))
+			emit(r.IntN(len(repos)), schema.KindRecognized, people[i].login, nil, clip(when(i)))
 		}
 	}
 	return events

@@ -1,6 +1,7 @@
 // Package collect pulls a community's public GitHub activity through the
 // REST API and writes it as Parquet tables: one raw table per kind of item
-// and events.parquet, one row per action by a person (see docs/schema.md).
+// and events.parquet, one row per action by a person (the raw tables of
+// schema.Tables; see docs/schema.md).
 //
 // Collection is incremental and resumable: what was seen is kept in a state
 // folder, a later run asks only for what changed (with ETags, so unchanged
@@ -25,6 +26,7 @@ import (
 
 	"github.com/journeys-dev/journeys/collect/ghapi"
 	"github.com/journeys-dev/journeys/internal/table"
+	"github.com/journeys-dev/journeys/schema"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -76,7 +78,7 @@ type Options struct {
 	// OrgListing, when set, is used for the org: entries instead of
 	// asking GitHub (e.g. the orgs.json of an earlier run), so that
 	// several runs see the same repositories.
-	OrgListing *OrgListing
+	OrgListing *schema.OrgListing
 
 	// VerifyAfter is how old the last whole walk of the issues, issue
 	// comments or review comments may be before a run walks the listing
@@ -104,16 +106,12 @@ var ErrSomeReposFailed = errors.New("some repositories could not be collected")
 // before the end; the checkpoint is saved and a later run resumes.
 type QuotaError = ghapi.QuotaError
 
-// Table file names, in the output folder.
-var tableFiles = []string{"repos", "issues", "pull_requests", "comments", "reviews", "commits",
-	"stargazers", "forks", "issue_events", "recognitions", "events"}
-
 // Run collects the communities' repositories and writes the tables and
 // DIR/collection.json. Output appears only when the run gets to the end
 // (all at once, by renames): a failed or killed run leaves the previous
 // output as it was. A repository that fails is reported in the manifest
 // and the error is ErrSomeReposFailed, with the others written.
-func Run(ctx context.Context, communities []Community, opts Options) (*Manifest, error) {
+func Run(ctx context.Context, communities []Community, opts Options) (*schema.Manifest, error) {
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -153,7 +151,7 @@ func Run(ctx context.Context, communities []Community, opts Options) (*Manifest,
 		return dryRun(ctx, client, communities, opts)
 	}
 
-	m := &Manifest{ToolVersion: opts.ToolVersion, APIURL: client.Base(), StartedAt: time.Now().UTC(), Tables: map[string]int64{}}
+	m := &schema.Manifest{ToolVersion: opts.ToolVersion, APIURL: client.Base(), StartedAt: time.Now().UTC(), Tables: map[string]int64{}}
 	store := &stateStore{dir: opts.StateDir}
 
 	// Each repository is collected once, even if several communities list
@@ -197,7 +195,7 @@ func Run(ctx context.Context, communities []Community, opts Options) (*Manifest,
 		for _, repo := range c.Repos {
 			res := results[repoKey(repo)]
 			rows := t.addRepo(c.Name, repo, res.state, res.failure, now)
-			m.Repos = append(m.Repos, RepoStatus{Community: c.Name, Repo: repo, Status: statusOf(res),
+			m.Repos = append(m.Repos, schema.RepoStatus{Community: c.Name, Repo: repo, Status: statusOf(res),
 				Error: res.failure, Rows: rows, Requests: res.requests})
 		}
 	}
@@ -345,12 +343,12 @@ func sortedCommunities(cs []Community) []Community {
 	return out
 }
 
-func configOrder(rs []RepoStatus, cs []Community) []RepoStatus {
+func configOrder(rs []schema.RepoStatus, cs []Community) []schema.RepoStatus {
 	idx := map[[2]string]int{}
 	for _, r := range rs {
 		idx[[2]string{r.Community, r.Repo}] = len(idx)
 	}
-	var out []RepoStatus
+	var out []schema.RepoStatus
 	done := map[[2]string]bool{}
 	for _, c := range cs {
 		for _, r := range c.Repos {
@@ -379,25 +377,24 @@ func writeTables(out string, t *tables) error {
 		return fmt.Errorf("create output folder: %w", err)
 	}
 	defer os.RemoveAll(tmp)
-	writers := []func() error{
-		func() error { return table.WriteFile(filepath.Join(tmp, "repos.parquet"), t.Repos) },
-		func() error { return table.WriteFile(filepath.Join(tmp, "issues.parquet"), t.Issues) },
-		func() error { return table.WriteFile(filepath.Join(tmp, "pull_requests.parquet"), t.PullRequests) },
-		func() error { return table.WriteFile(filepath.Join(tmp, "comments.parquet"), t.Comments) },
-		func() error { return table.WriteFile(filepath.Join(tmp, "reviews.parquet"), t.Reviews) },
-		func() error { return table.WriteFile(filepath.Join(tmp, "commits.parquet"), t.Commits) },
-		func() error { return table.WriteFile(filepath.Join(tmp, "stargazers.parquet"), t.Stargazers) },
-		func() error { return table.WriteFile(filepath.Join(tmp, "forks.parquet"), t.Forks) },
-		func() error { return table.WriteFile(filepath.Join(tmp, "issue_events.parquet"), t.IssueEvents) },
-		func() error { return table.WriteFile(filepath.Join(tmp, "recognitions.parquet"), t.Recognitions) },
-		func() error { return table.WriteFile(filepath.Join(tmp, "events.parquet"), t.Events) },
+	rows, err := t.byTable()
+	if err != nil {
+		return err
 	}
 	var g errgroup.Group
 	g.SetLimit(4)
-	for i, w := range writers {
+	for _, r := range rows {
 		g.Go(func() error {
-			if err := w(); err != nil {
-				return fmt.Errorf("write %s.parquet: %w", tableFiles[i], err)
+			w, err := table.CreateType(filepath.Join(tmp, r.table.File()), r.table.Row)
+			if err == nil {
+				if err = w.Write(r.rows); err != nil {
+					w.Abort()
+				} else {
+					err = w.Close()
+				}
+			}
+			if err != nil {
+				return fmt.Errorf("write %s: %w", r.table.File(), err)
 			}
 			return nil
 		})
@@ -405,9 +402,9 @@ func writeTables(out string, t *tables) error {
 	if err := g.Wait(); err != nil {
 		return err
 	}
-	for _, name := range tableFiles {
-		if err := os.Rename(filepath.Join(tmp, name+".parquet"), filepath.Join(out, name+".parquet")); err != nil {
-			return fmt.Errorf("move %s.parquet into place: %w", name, err)
+	for _, r := range rows {
+		if err := os.Rename(filepath.Join(tmp, r.table.File()), filepath.Join(out, r.table.File())); err != nil {
+			return fmt.Errorf("move %s into place: %w", r.table.File(), err)
 		}
 	}
 	return syncDir(out)

@@ -16,6 +16,7 @@ import (
 	"github.com/journeys-dev/journeys/internal/fakegithub"
 	"github.com/journeys-dev/journeys/internal/fakegithub/fakegithubtest"
 	"github.com/journeys-dev/journeys/internal/table"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 const testToken = "ghp_s3cr3tT0kenValue0123456789abcdefXYZ"
@@ -66,7 +67,7 @@ var community = []Community{{Name: "acme", Repos: []string{"acme/widget", "acme/
 // requests the run cost the server.
 //
 //lint:ignore ST1008 the error is the second result, as in the call it wraps
-func (h *harness) run(cs []Community, opts Options) (*Manifest, error, int64) {
+func (h *harness) run(cs []Community, opts Options) (*schema.Manifest, error, int64) {
 	h.t.Helper()
 	before := h.srv.Stats()
 	m, err := Run(context.Background(), cs, opts)
@@ -98,16 +99,16 @@ func TestRunWritesEveryTable(t *testing.T) {
 			t.Errorf("manifest: %s has %d rows, want %d", name, m.Tables[name], n)
 		}
 	}
-	for _, name := range tableFiles {
-		if _, err := os.Stat(filepath.Join(h.out, name+".parquet")); err != nil {
-			t.Errorf("table %s not written: %v", name, err)
+	for _, tb := range schema.Of(schema.Collect) {
+		if _, err := os.Stat(filepath.Join(h.out, tb.File())); err != nil {
+			t.Errorf("table %s not written: %v", tb.Name, err)
 		}
 	}
-	if got := len(read[Issue](t, h.out, "issues")); int64(got) != want["issues"] {
+	if got := len(read[schema.Issue](t, h.out, "issues")); int64(got) != want["issues"] {
 		t.Errorf("issues.parquet has %d rows, want %d", got, want["issues"])
 	}
 
-	repos := read[Repo](t, h.out, "repos")
+	repos := read[schema.Repo](t, h.out, "repos")
 	if repos[0].Repo != "acme/big" || *repos[0].DefaultBranch != "trunk" || *repos[0].Stars != 230 || repos[0].Status != "ok" {
 		t.Errorf("first repo row = %+v", repos[0])
 	}
@@ -115,8 +116,8 @@ func TestRunWritesEveryTable(t *testing.T) {
 		t.Errorf("widget repo row = %+v", w)
 	}
 
-	var widgetIssues []Issue
-	for _, is := range read[Issue](t, h.out, "issues") {
+	var widgetIssues []schema.Issue
+	for _, is := range read[schema.Issue](t, h.out, "issues") {
 		if is.Repo == "acme/widget" {
 			widgetIssues = append(widgetIssues, is)
 		}
@@ -132,8 +133,8 @@ func TestRunWritesEveryTable(t *testing.T) {
 		t.Errorf("issue 2 (merged PR) = %+v", is)
 	}
 
-	prs := read[PullRequest](t, h.out, "pull_requests")
-	var pr2 *PullRequest
+	prs := read[schema.PullRequest](t, h.out, "pull_requests")
+	var pr2 *schema.PullRequest
 	for i := range prs {
 		if prs[i].Repo == "acme/widget" && prs[i].Number == 2 {
 			pr2 = &prs[i]
@@ -143,8 +144,8 @@ func TestRunWritesEveryTable(t *testing.T) {
 		t.Errorf("merged PR row = %+v", pr2)
 	}
 
-	commits := read[Commit](t, h.out, "commits")
-	var c2 *Commit
+	commits := read[schema.Commit](t, h.out, "commits")
+	var c2 *schema.Commit
 	for i := range commits {
 		if commits[i].SHA == "c2" {
 			c2 = &commits[i]
@@ -160,7 +161,7 @@ func TestRunWritesEveryTable(t *testing.T) {
 		t.Errorf("co-authors = %q %q", c2.CoAuthorNames, c2.CoAuthorEmails)
 	}
 
-	recs := read[Recognition](t, h.out, "recognitions")
+	recs := read[schema.Recognition](t, h.out, "recognitions")
 	wantFirst := map[string]time.Time{"alice": at(0), "bob": at(60), "carol": at(70)}
 	for _, r := range recs {
 		if r.FirstListedAt == nil || !r.FirstListedAt.Equal(wantFirst[r.Login]) {
@@ -168,23 +169,23 @@ func TestRunWritesEveryTable(t *testing.T) {
 		}
 	}
 
-	stars := read[Stargazer](t, h.out, "stargazers")
+	stars := read[schema.Stargazer](t, h.out, "stargazers")
 	if s := stars[len(stars)-1]; s.Login != "acme" || s.UserType != "Organization" || !s.StarredAt.Equal(at(46)) {
 		t.Errorf("last stargazer = %+v", s)
 	}
-	forks := read[Fork](t, h.out, "forks")
+	forks := read[schema.Fork](t, h.out, "forks")
 	if f := forks[0]; f.ForkRepo != "carol/widget" || f.Owner != "carol" || !f.CreatedAt.Equal(at(19)) {
 		t.Errorf("first fork = %+v", f)
 	}
-	revs := read[Review](t, h.out, "reviews")
+	revs := read[schema.Review](t, h.out, "reviews")
 	if n := len(revs); n != 65 {
 		t.Errorf("reviews: %d", n)
 	}
-	if st := read[IssueEvent](t, h.out, "issue_events"); len(st) != 258 {
+	if st := read[schema.IssueEvent](t, h.out, "issue_events"); len(st) != 258 {
 		t.Errorf("issue events: %d", len(st))
 	}
 
-	manifest, err := ReadManifest(h.out)
+	manifest, err := schema.ReadManifest(h.out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,17 +199,17 @@ func TestEventsOfEveryKind(t *testing.T) {
 	if _, err, _ := h.run([]Community{{Name: "w", Repos: []string{"acme/widget"}}}, h.options()); err != nil {
 		t.Fatal(err)
 	}
-	events := read[Event](t, h.out, "events")
-	count := map[string]int{}
-	bySource := map[string]Event{}
+	events := read[schema.Event](t, h.out, "events")
+	count := map[schema.Kind]int{}
+	bySource := map[string]schema.Event{}
 	for _, e := range events {
 		count[e.Kind]++
 		bySource[e.SourceID] = e
 	}
-	want := map[string]int{
-		KindStar: 3, KindFork: 2, KindIssueOpened: 2, KindPROpened: 2, KindPRMerged: 1, KindIssueClosed: 3,
-		KindIssueReopened: 1, KindIssueComment: 3, KindReview: 3, KindReviewComment: 1, KindCommit: 5,
-		KindCommitCoauthor: 2, KindLabeled: 1, KindAssigned: 1, KindRecognized: 3,
+	want := map[schema.Kind]int{
+		schema.KindStar: 3, schema.KindFork: 2, schema.KindIssueOpened: 2, schema.KindPROpened: 2, schema.KindPRMerged: 1, schema.KindIssueClosed: 3,
+		schema.KindIssueReopened: 1, schema.KindIssueComment: 3, schema.KindReview: 3, schema.KindReviewComment: 1, schema.KindCommit: 5,
+		schema.KindCommitCoauthor: 2, schema.KindLabeled: 1, schema.KindAssigned: 1, schema.KindRecognized: 3,
 	}
 	for k, n := range want {
 		if count[k] != n {
@@ -218,7 +219,7 @@ func TestEventsOfEveryKind(t *testing.T) {
 	if len(count) != len(want) {
 		t.Errorf("kinds = %v", count)
 	}
-	check := func(src string, f func(e Event) bool) {
+	check := func(src string, f func(e schema.Event) bool) {
 		t.Helper()
 		e, ok := bySource[src]
 		if !ok {
@@ -229,47 +230,51 @@ func TestEventsOfEveryKind(t *testing.T) {
 			t.Errorf("event %s = %s", src, describe(e))
 		}
 	}
-	check("merge:2", func(e Event) bool {
-		return e.Kind == KindPRMerged && *e.Actor == "alice" && *e.TargetAuthor == "carol" && *e.TargetIsPullRequest && e.OccurredAt.Equal(at(30))
+	check("merge:2", func(e schema.Event) bool {
+		return e.Kind == schema.KindPRMerged && *e.Actor == "alice" && *e.TargetAuthor == "carol" && *e.TargetIsPullRequest && e.OccurredAt.Equal(at(30))
 	})
-	check("event:907", func(e Event) bool {
-		return e.Kind == KindIssueClosed && *e.Actor == "alice" && *e.TargetIsPullRequest && *e.TargetNumber == 2
+	check("event:907", func(e schema.Event) bool {
+		return e.Kind == schema.KindIssueClosed && *e.Actor == "alice" && *e.TargetIsPullRequest && *e.TargetNumber == 2
 	})
-	check("event:905", func(e Event) bool { return e.Kind == KindIssueClosed && *e.Actor == "bob" && !*e.TargetIsPullRequest })
-	check("event:901", func(e Event) bool { return e.Kind == KindLabeled && *e.Detail == "bug" && *e.TargetAuthor == "bob" })
-	check("event:902", func(e Event) bool { return e.Kind == KindAssigned && *e.Detail == "alice" })
-	check("commit:c2", func(e Event) bool {
+	check("event:905", func(e schema.Event) bool {
+		return e.Kind == schema.KindIssueClosed && *e.Actor == "bob" && !*e.TargetIsPullRequest
+	})
+	check("event:901", func(e schema.Event) bool {
+		return e.Kind == schema.KindLabeled && *e.Detail == "bug" && *e.TargetAuthor == "bob"
+	})
+	check("event:902", func(e schema.Event) bool { return e.Kind == schema.KindAssigned && *e.Detail == "alice" })
+	check("commit:c2", func(e schema.Event) bool {
 		return e.Actor == nil && *e.AuthorName == "Dee Unlinked" && *e.AuthorEmail == "dee@example.net"
 	})
-	check("commit:c2:coauthor:2", func(e Event) bool {
-		return e.Kind == KindCommitCoauthor && e.Actor == nil && *e.AuthorName == "Erin" && *e.AuthorEmail == "erin@example.com"
+	check("commit:c2:coauthor:2", func(e schema.Event) bool {
+		return e.Kind == schema.KindCommitCoauthor && e.Actor == nil && *e.AuthorName == "Erin" && *e.AuthorEmail == "erin@example.com"
 	})
-	check("review:703", func(e Event) bool {
+	check("review:703", func(e schema.Event) bool {
 		return *e.Detail == "CHANGES_REQUESTED" && *e.Actor == "carol" && *e.TargetAuthor == "bob"
 	})
-	check("comment:503", func(e Event) bool {
-		return e.Kind == KindIssueComment && *e.TargetIsPullRequest && *e.TargetAuthor == "carol"
+	check("comment:503", func(e schema.Event) bool {
+		return e.Kind == schema.KindIssueComment && *e.TargetIsPullRequest && *e.TargetAuthor == "carol"
 	})
-	check("review_comment:601", func(e Event) bool { return *e.TargetNumber == 2 && *e.Actor == "alice" })
-	check("all-contributors:bob", func(e Event) bool {
-		return e.Kind == KindRecognized && *e.Detail == "code,bug" && e.OccurredAt.Equal(at(60))
+	check("review_comment:601", func(e schema.Event) bool { return *e.TargetNumber == 2 && *e.Actor == "alice" })
+	check("all-contributors:bob", func(e schema.Event) bool {
+		return e.Kind == schema.KindRecognized && *e.Detail == "code,bug" && e.OccurredAt.Equal(at(60))
 	})
-	check("star:acme", func(e Event) bool { return *e.ActorType == "Organization" })
-	if !slices.IsSortedFunc(events, func(a, b Event) int {
+	check("star:acme", func(e schema.Event) bool { return *e.ActorType == "Organization" })
+	if !slices.IsSortedFunc(events, func(a, b schema.Event) int {
 		return strings.Compare(a.Repo, b.Repo)*4 + a.OccurredAt.Compare(b.OccurredAt)*2 + 0
 	}) {
 		t.Error("events are not in (repo, occurred_at) order")
 	}
 }
 
-func describe(e Event) string {
+func describe(e schema.Event) string {
 	s := func(p *string) string {
 		if p == nil {
 			return "<nil>"
 		}
 		return *p
 	}
-	return e.Kind + " actor=" + s(e.Actor) + " target_author=" + s(e.TargetAuthor) + " detail=" + s(e.Detail) + " at=" + e.OccurredAt.String()
+	return string(e.Kind) + " actor=" + s(e.Actor) + " target_author=" + s(e.TargetAuthor) + " detail=" + s(e.Detail) + " at=" + e.OccurredAt.String()
 }
 
 func TestFailedRepoDoesNotStopTheOthers(t *testing.T) {
@@ -285,11 +290,11 @@ func TestFailedRepoDoesNotStopTheOthers(t *testing.T) {
 	if m == nil || m.Repos[1].Status != "failed" || m.Repos[0].Status != "ok" {
 		t.Fatalf("manifest = %+v", m)
 	}
-	repos := read[Repo](t, h.out, "repos")
+	repos := read[schema.Repo](t, h.out, "repos")
 	if len(repos) != 3 || repos[0].Repo != "acme/nosuch" || repos[0].Status != "failed" || repos[0].Error == nil {
 		t.Errorf("repos = %+v", repos)
 	}
-	if n := len(read[Issue](t, h.out, "issues")); n != 4 {
+	if n := len(read[schema.Issue](t, h.out, "issues")); n != 4 {
 		t.Errorf("issues of the good repository: %d rows, want 4", n)
 	}
 }
@@ -306,12 +311,12 @@ func TestBadCredentialsWritesNothing(t *testing.T) {
 	if strings.Contains(err.Error(), testToken) {
 		t.Error("the error shows the token")
 	}
-	for _, name := range append(tableFiles, "collection") {
-		if _, err := os.Stat(filepath.Join(h.out, name+".parquet")); err == nil {
-			t.Errorf("%s written after a 401", name)
+	for _, tb := range schema.Of(schema.Collect) {
+		if _, err := os.Stat(filepath.Join(h.out, tb.File())); err == nil {
+			t.Errorf("%s written after a 401", tb.Name)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(h.out, ManifestFile)); err == nil {
+	if _, err := os.Stat(filepath.Join(h.out, schema.ManifestFile)); err == nil {
 		t.Error("manifest written after a 401")
 	}
 }
@@ -392,7 +397,7 @@ func TestMergesFromEventsWhenTheListingLacksMergedAt(t *testing.T) {
 		t.Fatal(err)
 	}
 	merged := 0
-	for _, pr := range read[PullRequest](t, old.out, "pull_requests") {
+	for _, pr := range read[schema.PullRequest](t, old.out, "pull_requests") {
 		if pr.Merged {
 			merged++
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/journeys-dev/journeys/internal/demo"
 	"github.com/journeys-dev/journeys/internal/fakegithub"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // The Turing Way's recognitions are dated as its default branch's history
@@ -41,7 +42,7 @@ func TestDemoRecognitionsFirstListed(t *testing.T) {
 		t.Logf("first run: %d requests, %d of them reading .all-contributorsrc", spent,
 			h.srv.Stats().Routes["GET /repos/{owner}/{repo}/contents/{path}"]-before)
 	}
-	recs := read[Recognition](t, h.out, "recognitions")
+	recs := read[schema.Recognition](t, h.out, "recognitions")
 	wrong := 0
 	for _, r := range recs {
 		w := want.FirstListed[strings.ToLower(r.Login)]

@@ -16,6 +16,7 @@ import (
 
 	"github.com/google/go-github/v57/github"
 	"github.com/journeys-dev/journeys/collect/ghapi"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // A listingCost is one line of a dry run's estimate: a listing, the items
@@ -39,8 +40,8 @@ type repoEstimate struct {
 // so that the rel="last" link gives the count, one request per listing),
 // and prints it with the quota left (GET /rate_limit, which costs none) to
 // opts.Report. It writes no file.
-func dryRun(ctx context.Context, c *ghapi.Client, communities []Community, opts Options) (*Manifest, error) {
-	m := &Manifest{ToolVersion: opts.ToolVersion, APIURL: c.Base(), StartedAt: time.Now().UTC(), Tables: map[string]int64{}}
+func dryRun(ctx context.Context, c *ghapi.Client, communities []Community, opts Options) (*schema.Manifest, error) {
+	m := &schema.Manifest{ToolVersion: opts.ToolVersion, APIURL: c.Base(), StartedAt: time.Now().UTC(), Tables: map[string]int64{}}
 	w := opts.Report
 	if w == nil {
 		w = opts.Progress
@@ -57,7 +58,7 @@ func dryRun(ctx context.Context, c *ghapi.Client, communities []Community, opts 
 	for _, com := range communities {
 		for _, repo := range com.Repos {
 			est, ok := done[repo]
-			st := RepoStatus{Community: com.Name, Repo: repo, Status: "ok", Rows: map[string]int64{}}
+			st := schema.RepoStatus{Community: com.Name, Repo: repo, Status: "ok", Rows: map[string]int64{}}
 			if !ok {
 				before, _, _ := c.Stats()
 				est, err = estimateRepo(ctx, c, repo)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/journeys-dev/journeys/internal/fakegithub"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // lowerBound is the fewest quota requests a first collection of r can
@@ -95,7 +96,7 @@ func TestSecondRunMergesChanges(t *testing.T) {
 	if spent > 20 {
 		t.Errorf("second run spent %d requests for a handful of changes", spent)
 	}
-	issues := read[Issue](t, h.out, "issues")
+	issues := read[schema.Issue](t, h.out, "issues")
 	n := 0
 	for _, is := range issues {
 		if is.Repo == "acme/widget" && is.Number == 3 {
@@ -253,11 +254,12 @@ func TestDryRunEstimatesAndWritesNothing(t *testing.T) {
 func snapshot(t *testing.T, dir string) map[string][]byte {
 	t.Helper()
 	out := map[string][]byte{}
-	for _, name := range tableFiles {
-		if name == "repos" {
+	for _, tb := range schema.Of(schema.Collect) {
+		name := tb.Name
+		if tb == schema.Repos {
 			continue
 		}
-		b, err := os.ReadFile(filepath.Join(dir, name+".parquet"))
+		b, err := os.ReadFile(filepath.Join(dir, tb.File()))
 		if err != nil {
 			t.Fatal(err)
 		}

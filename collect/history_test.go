@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/journeys-dev/journeys/internal/fakegithub"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // bigSHA is the SHA of big's i-th commit.
@@ -101,7 +102,7 @@ func TestCommitsFollowTheDefaultBranch(t *testing.T) {
 				t.Errorf("second run made %d commits requests, want %d", pages, tt.pages)
 			}
 			var got []string
-			for _, c := range read[Commit](t, h.out, "commits") {
+			for _, c := range read[schema.Commit](t, h.out, "commits") {
 				got = append(got, c.SHA)
 			}
 			slices.Sort(got)
@@ -149,7 +150,7 @@ func TestInterruptedRewriteWalkDropsTheOldCommits(t *testing.T) {
 		t.Fatalf("the walk was not interrupted (%d interrupted runs)", runs)
 	}
 	var got []string
-	for _, c := range read[Commit](t, h.out, "commits") {
+	for _, c := range read[schema.Commit](t, h.out, "commits") {
 		got = append(got, c.SHA)
 	}
 	slices.Sort(got)

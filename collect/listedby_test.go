@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/journeys-dev/journeys/internal/fakegithub"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // When GitHub no longer serves an older version of .all-contributorsrc
@@ -20,7 +21,7 @@ func TestUnservedListingVersionsDateAsListedBy(t *testing.T) {
 		t.Fatal(err)
 	}
 	by := map[string]bool{}
-	for _, rec := range read[Recognition](t, h.out, "recognitions") {
+	for _, rec := range read[schema.Recognition](t, h.out, "recognitions") {
 		by[rec.Login] = rec.FirstListedBy
 	}
 	// c4 might have listed bob, and carol too: both are dated by c5.

@@ -18,55 +18,18 @@ import (
 	"github.com/google/go-github/v57/github"
 	"github.com/journeys-dev/journeys/collect/ghapi"
 	"github.com/journeys-dev/journeys/internal/table"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // OrgPrefix marks a repository entry that stands for every public
 // repository of an organisation: "org:NAME".
 const OrgPrefix = "org:"
 
-// OrgsFile is the name, inside the output folder, of the JSON file that
-// records what the organisation listings returned (an OrgListing). A later
-// run, or every shard of a sharded collection, can be pinned to it with
-// Options.OrgListing so that they all see the same repositories.
-const OrgsFile = "orgs.json"
-
-// An OrgRepo is one repository of an organisation listing.
-type OrgRepo struct {
-	FullName string `json:"full_name"`
-	Fork     bool   `json:"fork"`
-	Archived bool   `json:"archived"`
-}
-
-// An OrgListing is what GET /orgs/{org}/repos returned for each
-// organisation of the configuration: the content of orgs.json.
-type OrgListing struct {
-	ListedAt time.Time `json:"listed_at"`
-	// Orgs maps an organisation, as configured, to its public
-	// repositories, sorted by full name (case-insensitively).
-	Orgs map[string][]OrgRepo `json:"orgs"`
-}
-
-// ReadOrgListing reads an orgs.json file.
-func ReadOrgListing(name string) (*OrgListing, error) {
-	b, err := os.ReadFile(name)
-	if err != nil {
-		return nil, fmt.Errorf("read organisation listing: %w", err)
-	}
-	var l OrgListing
-	if err := json.Unmarshal(b, &l); err != nil {
-		return nil, fmt.Errorf("read organisation listing %s: %w", name, err)
-	}
-	if l.Orgs == nil {
-		return nil, fmt.Errorf("read organisation listing %s: no \"orgs\" object", name)
-	}
-	return &l, nil
-}
-
-func writeOrgListing(dir string, l *OrgListing) error {
-	target := filepath.Join(dir, OrgsFile)
+func writeOrgListing(dir string, l *schema.OrgListing) error {
+	target := filepath.Join(dir, schema.OrgsFile)
 	if l == nil {
 		if err := os.Remove(target); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("remove stale %s: %w", OrgsFile, err)
+			return fmt.Errorf("remove stale %s: %w", schema.OrgsFile, err)
 		}
 		return nil
 	}
@@ -81,8 +44,8 @@ func writeOrgListing(dir string, l *OrgListing) error {
 }
 
 // listOrg reads every public repository of org, following the pages.
-func listOrg(ctx context.Context, c *ghapi.Client, org string) ([]OrgRepo, error) {
-	var out []OrgRepo
+func listOrg(ctx context.Context, c *ghapi.Client, org string) ([]schema.OrgRepo, error) {
+	var out []schema.OrgRepo
 	next := "orgs/" + url.PathEscape(org) + "/repos?type=public&sort=full_name&per_page=100"
 	for next != "" {
 		resp, err := c.Get(ctx, ghapi.Request{Path: next})
@@ -92,8 +55,8 @@ func listOrg(ctx context.Context, c *ghapi.Client, org string) ([]OrgRepo, error
 			}
 			return nil, fmt.Errorf("list repositories of organisation %s: %w", org, err)
 		}
-		page, err := decodeList(resp.Body, func(r *github.Repository) *OrgRepo {
-			return &OrgRepo{FullName: r.GetFullName(), Fork: r.GetFork(), Archived: r.GetArchived()}
+		page, err := decodeList(resp.Body, func(r *github.Repository) *schema.OrgRepo {
+			return &schema.OrgRepo{FullName: r.GetFullName(), Fork: r.GetFork(), Archived: r.GetArchived()}
 		})
 		if err != nil {
 			return nil, fmt.Errorf("list repositories of organisation %s: decode %s: %w", org, resp.URL, err)
@@ -104,11 +67,11 @@ func listOrg(ctx context.Context, c *ghapi.Client, org string) ([]OrgRepo, error
 		next = resp.Next()
 	}
 	sortOrgRepos(out)
-	return slices.CompactFunc(out, func(a, b OrgRepo) bool { return strings.EqualFold(a.FullName, b.FullName) }), nil
+	return slices.CompactFunc(out, func(a, b schema.OrgRepo) bool { return strings.EqualFold(a.FullName, b.FullName) }), nil
 }
 
-func sortOrgRepos(rs []OrgRepo) {
-	slices.SortFunc(rs, func(a, b OrgRepo) int {
+func sortOrgRepos(rs []schema.OrgRepo) {
+	slices.SortFunc(rs, func(a, b schema.OrgRepo) int {
 		return cmp.Or(cmp.Compare(strings.ToLower(a.FullName), strings.ToLower(b.FullName)), cmp.Compare(a.FullName, b.FullName))
 	})
 }
@@ -132,11 +95,11 @@ func hasOrgs(cs []Community) bool {
 // listed once (or taken from pinned, when given); the listing is returned
 // to be recorded in orgs.json. Without org: entries it returns cs as they
 // are and a nil listing.
-func expandOrgs(ctx context.Context, c *ghapi.Client, cs []Community, pinned *OrgListing, log *slog.Logger) ([]Community, *OrgListing, error) {
+func expandOrgs(ctx context.Context, c *ghapi.Client, cs []Community, pinned *schema.OrgListing, log *slog.Logger) ([]Community, *schema.OrgListing, error) {
 	if !hasOrgs(cs) {
 		return cs, nil, nil
 	}
-	listing := &OrgListing{ListedAt: time.Now().UTC(), Orgs: map[string][]OrgRepo{}}
+	listing := &schema.OrgListing{ListedAt: time.Now().UTC(), Orgs: map[string][]schema.OrgRepo{}}
 	if pinned != nil {
 		listing.ListedAt = pinned.ListedAt
 	}
@@ -176,9 +139,9 @@ func expandOrgs(ctx context.Context, c *ghapi.Client, cs []Community, pinned *Or
 
 // orgRepos returns the repositories of org, from pinned if it has them,
 // else from a listing already made by this run, else from GitHub.
-func orgRepos(ctx context.Context, c *ghapi.Client, org string, pinned, listing *OrgListing, log *slog.Logger) ([]OrgRepo, error) {
+func orgRepos(ctx context.Context, c *ghapi.Client, org string, pinned, listing *schema.OrgListing, log *slog.Logger) ([]schema.OrgRepo, error) {
 	key := strings.ToLower(org)
-	for _, l := range []*OrgListing{listing, pinned} {
+	for _, l := range []*schema.OrgListing{listing, pinned} {
 		if l == nil {
 			continue
 		}
@@ -190,7 +153,7 @@ func orgRepos(ctx context.Context, c *ghapi.Client, org string, pinned, listing 
 		}
 	}
 	if pinned != nil {
-		return nil, fmt.Errorf("organisation %s is not in the organisation listing given (%s); list it again without pinning", org, OrgsFile)
+		return nil, fmt.Errorf("organisation %s is not in the organisation listing given (%s); list it again without pinning", org, schema.OrgsFile)
 	}
 	repos, err := listOrg(ctx, c, org)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/journeys-dev/journeys/internal/fakegithub"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // widgetCommunity collects the widget repository alone.
@@ -24,7 +25,7 @@ func TestNewReviewOnALaterPageIsCollected(t *testing.T) {
 	if _, err, _ := h.run(widgetCommunity, h.options()); err != nil {
 		t.Fatal(err)
 	}
-	if n := countReviews(read[Review](t, h.out, "reviews"), 4); n != 123 {
+	if n := countReviews(read[schema.Review](t, h.out, "reviews"), 4); n != 123 {
 		t.Fatalf("first run: %d reviews of #4, want 123", n)
 	}
 	h.srv.Mutate(func(d *fakegithub.Data) {
@@ -35,12 +36,12 @@ func TestNewReviewOnALaterPageIsCollected(t *testing.T) {
 	if _, err, _ := h.run(widgetCommunity, h.options()); err != nil {
 		t.Fatal(err)
 	}
-	if n := countReviews(read[Review](t, h.out, "reviews"), 4); n != 124 {
+	if n := countReviews(read[schema.Review](t, h.out, "reviews"), 4); n != 124 {
 		t.Errorf("second run: %d reviews of #4, want 124 (the new one is on page 2)", n)
 	}
 }
 
-func countReviews(rows []Review, number int64) int {
+func countReviews(rows []schema.Review, number int64) int {
 	n := 0
 	for _, r := range rows {
 		if r.Number == number {
@@ -136,7 +137,7 @@ func TestItemUpdatedInTheSameSecondIsCollected(t *testing.T) {
 		t.Fatal(err)
 	}
 	found := false
-	for _, is := range read[Issue](t, h.out, "issues") {
+	for _, is := range read[schema.Issue](t, h.out, "issues") {
 		if is.Number == 1 {
 			found = true
 			if is.Title != "edited in the same second" {

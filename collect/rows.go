@@ -2,36 +2,65 @@ package collect
 
 import (
 	"cmp"
+	"fmt"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // tables holds every output table's rows.
 type tables struct {
-	Repos        []Repo
-	Issues       []Issue
-	PullRequests []PullRequest
-	Comments     []Comment
-	Reviews      []Review
-	Commits      []Commit
-	Stargazers   []Stargazer
-	Forks        []Fork
-	IssueEvents  []IssueEvent
-	Recognitions []Recognition
-	Events       []Event
+	Repos        []schema.Repo
+	Issues       []schema.Issue
+	PullRequests []schema.PullRequest
+	Comments     []schema.Comment
+	Reviews      []schema.Review
+	Commits      []schema.Commit
+	Stargazers   []schema.Stargazer
+	Forks        []schema.Fork
+	IssueEvents  []schema.IssueEvent
+	Recognitions []schema.Recognition
+	Events       []schema.Event
 }
 
 // counts returns the row count of each table, by table name.
 func (t *tables) counts() map[string]int64 {
-	return map[string]int64{
-		"repos": int64(len(t.Repos)), "issues": int64(len(t.Issues)), "pull_requests": int64(len(t.PullRequests)),
-		"comments": int64(len(t.Comments)), "reviews": int64(len(t.Reviews)), "commits": int64(len(t.Commits)),
-		"stargazers": int64(len(t.Stargazers)), "forks": int64(len(t.Forks)), "issue_events": int64(len(t.IssueEvents)),
-		"recognitions": int64(len(t.Recognitions)), "events": int64(len(t.Events)),
+	rows, _ := t.byTable()
+	out := make(map[string]int64, len(rows))
+	for _, r := range rows {
+		out[r.table.Name] = int64(r.rows.Len())
 	}
+	return out
+}
+
+// tableRows are the rows of one raw table of the registry.
+type tableRows struct {
+	table *schema.Table
+	rows  reflect.Value // a slice of table.Row
+}
+
+// byTable pairs every raw table of the registry (schema.Of(schema.Collect)),
+// in its order, with the field of t that holds its rows.
+func (t *tables) byTable() ([]tableRows, error) {
+	v := reflect.ValueOf(t).Elem()
+	var out []tableRows
+	for _, tb := range schema.Of(schema.Collect) {
+		n := len(out)
+		for i := range v.NumField() {
+			if f := v.Field(i); f.Kind() == reflect.Slice && f.Type().Elem() == tb.Row {
+				out = append(out, tableRows{tb, f})
+			}
+		}
+		if len(out) != n+1 {
+			return nil, fmt.Errorf("collect: %d lists of rows for table %s", len(out)-n, tb.Name)
+		}
+	}
+	return out, nil
 }
 
 // coAuthorRe matches a Co-authored-by trailer, tolerant of case and spacing.
@@ -57,7 +86,7 @@ func strOrNil(s string) *string {
 // err) to t. It returns the repository's row counts.
 func (t *tables) addRepo(community, repo string, s *repoState, failure string, now time.Time) map[string]int64 {
 	before := t.counts()
-	row := Repo{Community: community, Repo: repo, Status: "ok", CollectedAt: now}
+	row := schema.Repo{Community: community, Repo: repo, Status: "ok", CollectedAt: now}
 	if failure != "" {
 		row.Status, row.Error = "failed", ptr(failure)
 	}
@@ -74,12 +103,12 @@ func (t *tables) addRepo(community, repo string, s *repoState, failure string, n
 		return diff(t.counts(), before)
 	}
 
-	base := Event{Community: community, Repo: repo}
+	base := schema.Event{Community: community, Repo: repo}
 	issueByNum := make(map[int64]*apiIssue, len(s.Issues))
 	for _, it := range s.Issues {
 		issueByNum[it.Number] = it
 	}
-	target := func(ev *Event, n int64) {
+	target := func(ev *schema.Event, n int64) {
 		ev.TargetNumber = ptr(n)
 		if it := issueByNum[n]; it != nil {
 			ev.TargetAuthor = it.User.login()
@@ -119,7 +148,7 @@ func (t *tables) addRepo(community, repo string, s *repoState, failure string, n
 		for _, a := range it.Assignees {
 			assignees = append(assignees, a.Login)
 		}
-		t.Issues = append(t.Issues, Issue{
+		t.Issues = append(t.Issues, schema.Issue{
 			Community: community, Repo: repo, Number: it.Number, ID: it.ID, IsPullRequest: isPR,
 			Title: it.Title, State: it.State, StateReason: it.StateReason,
 			Author: it.User.login(), AuthorType: it.User.typ(), AuthorAssociation: strOrNil(it.AuthorAssociation),
@@ -128,16 +157,16 @@ func (t *tables) addRepo(community, repo string, s *repoState, failure string, n
 		})
 		ev := base
 		ev.Actor, ev.ActorType, ev.OccurredAt = it.User.login(), it.User.typ(), it.CreatedAt.UTC()
-		ev.Kind, ev.SourceID = KindIssueOpened, "issue:"+itoa(it.ID)
+		ev.Kind, ev.SourceID = schema.KindIssueOpened, "issue:"+itoa(it.ID)
 		if isPR {
-			ev.Kind, ev.SourceID = KindPROpened, "pr:"+itoa(it.ID)
+			ev.Kind, ev.SourceID = schema.KindPROpened, "pr:"+itoa(it.ID)
 		}
 		target(&ev, it.Number)
 		t.Events = append(t.Events, ev)
 		if !isPR {
 			continue
 		}
-		pr := PullRequest{Community: community, Repo: repo, Number: it.Number, Author: it.User.login(), State: it.State,
+		pr := schema.PullRequest{Community: community, Repo: repo, Number: it.Number, Author: it.User.login(), State: it.State,
 			CreatedAt: it.CreatedAt.UTC(), ClosedAt: utcPtr(it.ClosedAt), Merged: merged != nil, MergedAt: merged}
 		if e := mergedEv[it.Number]; e != nil && merged != nil {
 			pr.MergedBy, pr.MergeCommitSHA = e.Actor.login(), e.CommitID
@@ -145,7 +174,7 @@ func (t *tables) addRepo(community, repo string, s *repoState, failure string, n
 		t.PullRequests = append(t.PullRequests, pr)
 		if merged != nil {
 			ev := base
-			ev.Kind, ev.OccurredAt, ev.SourceID = KindPRMerged, *merged, "merge:"+itoa(it.Number)
+			ev.Kind, ev.OccurredAt, ev.SourceID = schema.KindPRMerged, *merged, "merge:"+itoa(it.Number)
 			if e := mergedEv[it.Number]; e != nil {
 				ev.Actor, ev.ActorType = e.Actor.login(), e.Actor.typ()
 			}
@@ -154,34 +183,34 @@ func (t *tables) addRepo(community, repo string, s *repoState, failure string, n
 		}
 	}
 
-	addComments := func(m map[int64]*apiComment, kind, prefix string) {
+	addComments := func(m map[int64]*apiComment, kind schema.Kind, prefix string) {
 		for _, c := range sortedValues(m, func(a, b *apiComment) int { return cmp.Compare(a.ID, b.ID) }) {
 			n := c.number()
-			t.Comments = append(t.Comments, Comment{Community: community, Repo: repo, Kind: kind, ID: c.ID, Number: n,
+			t.Comments = append(t.Comments, schema.Comment{Community: community, Repo: repo, Kind: kind, ID: c.ID, Number: n,
 				Author: c.User.login(), AuthorType: c.User.typ(), AuthorAssociation: strOrNil(c.AuthorAssociation),
 				CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC()})
 			ev := base
 			ev.Actor, ev.ActorType, ev.Kind, ev.OccurredAt, ev.SourceID = c.User.login(), c.User.typ(), kind, c.CreatedAt.UTC(), prefix+itoa(c.ID)
 			target(&ev, n)
-			if kind == KindReviewComment {
+			if kind == schema.KindReviewComment {
 				ev.TargetIsPullRequest = ptr(true)
 			}
 			t.Events = append(t.Events, ev)
 		}
 	}
-	addComments(s.Comments, KindIssueComment, "comment:")
-	addComments(s.ReviewComments, KindReviewComment, "review_comment:")
+	addComments(s.Comments, schema.KindIssueComment, "comment:")
+	addComments(s.ReviewComments, schema.KindReviewComment, "review_comment:")
 
 	for _, r := range sortedValues(s.Reviews, func(a, b *apiReview) int {
 		return cmp.Or(cmp.Compare(a.Number, b.Number), cmp.Compare(a.ID, b.ID))
 	}) {
-		t.Reviews = append(t.Reviews, Review{Community: community, Repo: repo, ID: r.ID, Number: r.Number,
+		t.Reviews = append(t.Reviews, schema.Review{Community: community, Repo: repo, ID: r.ID, Number: r.Number,
 			Author: r.User.login(), AuthorType: r.User.typ(), State: r.State, SubmittedAt: utcPtr(r.SubmittedAt)})
 		if r.SubmittedAt == nil { // a pending review is not an action yet
 			continue
 		}
 		ev := base
-		ev.Actor, ev.ActorType, ev.Kind, ev.OccurredAt = r.User.login(), r.User.typ(), KindReview, r.SubmittedAt.UTC()
+		ev.Actor, ev.ActorType, ev.Kind, ev.OccurredAt = r.User.login(), r.User.typ(), schema.KindReview, r.SubmittedAt.UTC()
 		ev.Detail, ev.SourceID = ptr(r.State), "review:"+itoa(r.ID)
 		target(&ev, r.Number)
 		ev.TargetIsPullRequest = ptr(true)
@@ -196,18 +225,18 @@ func (t *tables) addRepo(community, repo string, s *repoState, failure string, n
 			names, emails = []string{}, []string{}
 		}
 		a, cm := c.Commit.Author, c.Commit.Committer
-		t.Commits = append(t.Commits, Commit{Community: community, Repo: repo, SHA: c.SHA,
+		t.Commits = append(t.Commits, schema.Commit{Community: community, Repo: repo, SHA: c.SHA,
 			AuthorName: a.Name, AuthorEmail: a.Email, AuthorDate: a.Date.UTC(),
 			CommitterName: cm.Name, CommitterEmail: cm.Email, CommitterDate: cm.Date.UTC(),
 			AuthorLogin: c.Author.login(), AuthorType: c.Author.typ(), CommitterLogin: c.Committer.login(),
 			ParentCount: int64(len(c.Parents)), Message: c.Commit.Message, CoAuthorNames: names, CoAuthorEmails: emails})
 		ev := base
-		ev.Actor, ev.ActorType, ev.Kind, ev.OccurredAt = c.Author.login(), c.Author.typ(), KindCommit, a.Date.UTC()
+		ev.Actor, ev.ActorType, ev.Kind, ev.OccurredAt = c.Author.login(), c.Author.typ(), schema.KindCommit, a.Date.UTC()
 		ev.AuthorName, ev.AuthorEmail, ev.SourceID = ptr(a.Name), ptr(a.Email), "commit:"+c.SHA
 		t.Events = append(t.Events, ev)
 		for i := range names {
 			ev := base
-			ev.Kind, ev.OccurredAt = KindCommitCoauthor, a.Date.UTC()
+			ev.Kind, ev.OccurredAt = schema.KindCommitCoauthor, a.Date.UTC()
 			ev.AuthorName, ev.AuthorEmail = ptr(names[i]), ptr(emails[i])
 			ev.SourceID = "commit:" + c.SHA + ":coauthor:" + strconv.Itoa(i+1)
 			t.Events = append(t.Events, ev)
@@ -217,10 +246,10 @@ func (t *tables) addRepo(community, repo string, s *repoState, failure string, n
 	for _, st := range sortedValues(s.Stars, func(a, b *apiStar) int {
 		return cmp.Or(a.StarredAt.Compare(b.StarredAt), cmp.Compare(a.User.Login, b.User.Login))
 	}) {
-		t.Stargazers = append(t.Stargazers, Stargazer{Community: community, Repo: repo, Login: st.User.Login,
+		t.Stargazers = append(t.Stargazers, schema.Stargazer{Community: community, Repo: repo, Login: st.User.Login,
 			UserType: st.User.Type, StarredAt: st.StarredAt.UTC()})
 		ev := base
-		ev.Actor, ev.ActorType, ev.Kind, ev.OccurredAt, ev.SourceID = st.User.login(), st.User.typ(), KindStar, st.StarredAt.UTC(), "star:"+st.User.Login
+		ev.Actor, ev.ActorType, ev.Kind, ev.OccurredAt, ev.SourceID = st.User.login(), st.User.typ(), schema.KindStar, st.StarredAt.UTC(), "star:"+st.User.Login
 		t.Events = append(t.Events, ev)
 	}
 
@@ -231,10 +260,10 @@ func (t *tables) addRepo(community, repo string, s *repoState, failure string, n
 		if f.Owner != nil {
 			owner, otype = f.Owner.Login, f.Owner.Type
 		}
-		t.Forks = append(t.Forks, Fork{Community: community, Repo: repo, ForkRepo: f.FullName, Owner: owner,
+		t.Forks = append(t.Forks, schema.Fork{Community: community, Repo: repo, ForkRepo: f.FullName, Owner: owner,
 			OwnerType: otype, CreatedAt: f.CreatedAt.UTC()})
 		ev := base
-		ev.Actor, ev.ActorType, ev.Kind, ev.OccurredAt = f.Owner.login(), f.Owner.typ(), KindFork, f.CreatedAt.UTC()
+		ev.Actor, ev.ActorType, ev.Kind, ev.OccurredAt = f.Owner.login(), f.Owner.typ(), schema.KindFork, f.CreatedAt.UTC()
 		ev.Detail, ev.SourceID = ptr(f.FullName), "fork:"+itoa(f.ID)
 		t.Events = append(t.Events, ev)
 	}
@@ -246,23 +275,23 @@ func (t *tables) addRepo(community, repo string, s *repoState, failure string, n
 		if e.Issue != nil {
 			n = e.Issue.Number
 		}
-		row := IssueEvent{Community: community, Repo: repo, ID: e.ID, Number: n, Event: e.Event,
+		row := schema.IssueEvent{Community: community, Repo: repo, ID: e.ID, Number: n, Event: e.Event,
 			Actor: e.Actor.login(), ActorType: e.Actor.typ(), CreatedAt: e.CreatedAt.UTC(), CommitID: e.CommitID,
 			Assignee: e.Assignee.login()}
 		if e.Label != nil {
 			row.Label = ptr(e.Label.Name)
 		}
 		t.IssueEvents = append(t.IssueEvents, row)
-		kind, detail := "", (*string)(nil)
+		kind, detail := schema.Kind(""), (*string)(nil)
 		switch e.Event {
 		case "closed":
-			kind = KindIssueClosed
+			kind = schema.KindIssueClosed
 		case "reopened":
-			kind = KindIssueReopened
+			kind = schema.KindIssueReopened
 		case "labeled":
-			kind, detail = KindLabeled, row.Label
+			kind, detail = schema.KindLabeled, row.Label
 		case "assigned":
-			kind, detail = KindAssigned, row.Assignee
+			kind, detail = schema.KindAssigned, row.Assignee
 		default:
 			continue
 		}
@@ -286,12 +315,12 @@ func (t *tables) addRepo(community, repo string, s *repoState, failure string, n
 			if contrib == nil {
 				contrib = []string{}
 			}
-			rec := Recognition{Community: community, Repo: repo, Login: p.Login, Name: strOrNil(p.Name), Contributions: contrib}
+			rec := schema.Recognition{Community: community, Repo: repo, Login: p.Login, Name: strOrNil(p.Name), Contributions: contrib}
 			if at, ok := first[strings.ToLower(p.Login)]; ok {
 				rec.FirstListedAt = ptr(at.UTC())
 				rec.FirstListedBy = by[strings.ToLower(p.Login)]
 				ev := base
-				ev.Actor, ev.Kind, ev.OccurredAt = ptr(p.Login), KindRecognized, at.UTC()
+				ev.Actor, ev.Kind, ev.OccurredAt = ptr(p.Login), schema.KindRecognized, at.UTC()
 				ev.Detail, ev.SourceID = ptr(strings.Join(contrib, ",")), "all-contributors:"+p.Login
 				t.Events = append(t.Events, ev)
 			}
@@ -303,8 +332,8 @@ func (t *tables) addRepo(community, repo string, s *repoState, failure string, n
 
 // sortEvents puts events in their documented order: community, repo,
 // occurred_at, kind, source_id.
-func sortEvents(ev []Event) {
-	slices.SortFunc(ev, func(a, b Event) int {
+func sortEvents(ev []schema.Event) {
+	slices.SortFunc(ev, func(a, b schema.Event) int {
 		return cmp.Or(cmp.Compare(a.Community, b.Community), cmp.Compare(a.Repo, b.Repo),
 			a.OccurredAt.Compare(b.OccurredAt), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.SourceID, b.SourceID))
 	})

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/journeys-dev/journeys/internal/fakegithub"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // TestScaleRowCounts collects a generated organisation of a few
@@ -47,7 +48,7 @@ func TestScaleRowCounts(t *testing.T) {
 			t.Errorf("%s: %d rows, want %d", table, m.Tables[table], n)
 		}
 	}
-	if got := int64(len(read[Issue](t, h.out, "issues"))); got != want["issues"] {
+	if got := int64(len(read[schema.Issue](t, h.out, "issues"))); got != want["issues"] {
 		t.Errorf("issues.parquet holds %d rows, want %d", got, want["issues"])
 	}
 	t.Logf("%d quota requests, lower bound %d", spent, bound)

@@ -1,8 +1,6 @@
 package collect
 
 import (
-	"crypto/sha256"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/journeys-dev/journeys/internal/table"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // A Shard selects a deterministic part of the repositories: shard K of N
@@ -46,17 +45,8 @@ func (s Shard) String() string {
 // Sharded reports whether s selects only part of the repositories.
 func (s Shard) Sharded() bool { return s.N > 1 }
 
-// ShardOf returns the shard (1 to n) that collects repo.
-func ShardOf(repo string, n int) int {
-	if n <= 1 {
-		return 1
-	}
-	h := sha256.Sum256([]byte(strings.ToLower(repo)))
-	return int(binary.BigEndian.Uint64(h[:8])%uint64(n)) + 1
-}
-
 // Has reports whether the shard collects repo.
-func (s Shard) Has(repo string) bool { return !s.Sharded() || ShardOf(repo, s.N) == s.K }
+func (s Shard) Has(repo string) bool { return !s.Sharded() || schema.ShardOf(repo, s.N) == s.K }
 
 // filter keeps, in every community, the repositories of the shard.
 // Communities left without repositories stay, empty.
@@ -77,57 +67,20 @@ func (s Shard) filter(cs []Community) []Community {
 	return out
 }
 
-// ShardFile is the name, inside a sharded collection's output folder, of
-// the JSON file that says which shard it is and which repositories the
-// whole collection has (a ShardInfo). Merging uses it to name the
-// repositories of shards that are missing.
-const ShardFile = "shard.json"
-
-// A ShardInfo is the content of shard.json.
-type ShardInfo struct {
-	Shard int `json:"shard"`
-	Of    int `json:"of"`
-	// Repos lists every repository of every shard, after organisation
-	// expansion, in configuration order.
-	Repos []ShardRepo `json:"repos"`
-}
-
-// A ShardRepo is one configured repository of a community.
-type ShardRepo struct {
-	Community string `json:"community"`
-	Repo      string `json:"repo"`
-}
-
-// ReadShardInfo reads DIR/shard.json.
-func ReadShardInfo(dir string) (*ShardInfo, error) {
-	b, err := os.ReadFile(filepath.Join(dir, ShardFile))
-	if err != nil {
-		return nil, fmt.Errorf("read shard description: %w", err)
-	}
-	var si ShardInfo
-	if err := json.Unmarshal(b, &si); err != nil {
-		return nil, fmt.Errorf("read %s: %w", filepath.Join(dir, ShardFile), err)
-	}
-	if si.Of < 1 || si.Shard < 1 || si.Shard > si.Of {
-		return nil, fmt.Errorf("read %s: shard %d of %d makes no sense", filepath.Join(dir, ShardFile), si.Shard, si.Of)
-	}
-	return &si, nil
-}
-
 // writeShardInfo writes DIR/shard.json for a sharded run, and removes a
 // stale one otherwise.
 func writeShardInfo(dir string, s Shard, all []Community) error {
-	target := filepath.Join(dir, ShardFile)
+	target := filepath.Join(dir, schema.ShardFile)
 	if !s.Sharded() {
 		if err := os.Remove(target); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("remove stale %s: %w", ShardFile, err)
+			return fmt.Errorf("remove stale %s: %w", schema.ShardFile, err)
 		}
 		return nil
 	}
-	si := ShardInfo{Shard: s.K, Of: s.N, Repos: []ShardRepo{}}
+	si := schema.ShardInfo{Shard: s.K, Of: s.N, Repos: []schema.ShardRepo{}}
 	for _, c := range all {
 		for _, r := range c.Repos {
-			si.Repos = append(si.Repos, ShardRepo{Community: c.Name, Repo: r})
+			si.Repos = append(si.Repos, schema.ShardRepo{Community: c.Name, Repo: r})
 		}
 	}
 	b, err := json.MarshalIndent(si, "", "  ")

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/journeys-dev/journeys/internal/fakegithub"
+	"github.com/journeys-dev/journeys/schema"
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/format"
 )
@@ -22,12 +23,8 @@ func TestTablesReadIndependently(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rowTypes := map[string]any{
-		"repos": Repo{}, "issues": Issue{}, "pull_requests": PullRequest{}, "comments": Comment{}, "reviews": Review{},
-		"commits": Commit{}, "stargazers": Stargazer{}, "forks": Fork{}, "issue_events": IssueEvent{},
-		"recognitions": Recognition{}, "events": Event{},
-	}
-	for _, name := range tableFiles {
+	for _, tb := range schema.Of(schema.Collect) {
+		name := tb.Name
 		t.Run(name, func(t *testing.T) {
 			f, err := os.Open(filepath.Join(h.out, name+".parquet"))
 			if err != nil {
@@ -46,7 +43,7 @@ func TestTablesReadIndependently(t *testing.T) {
 			for _, fl := range pf.Schema().Fields() {
 				fields[fl.Name()] = fl
 			}
-			rt := reflect.TypeOf(rowTypes[name])
+			rt := tb.Row
 			if len(fields) != rt.NumField() {
 				t.Errorf("%d columns, row type has %d fields", len(fields), rt.NumField())
 			}
@@ -104,4 +101,16 @@ func columnType(t *testing.T, col string, node parquet.Node) string {
 		}
 	}
 	return node.Type().Kind().String()
+}
+
+// Every raw table of the registry has one list of rows in the tables
+// collection builds, and every list is of a registered table.
+func TestEveryRawTableIsBuilt(t *testing.T) {
+	rows, err := (&tables{}).byTable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(rows), reflect.TypeFor[tables]().NumField(); got != want {
+		t.Errorf("%d of the %d lists of rows are of a registered raw table", got, want)
+	}
 }

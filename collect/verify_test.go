@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/journeys-dev/journeys/internal/fakegithub"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // rowIDs returns the ids (by f) of the rows of acme/big in a table.
@@ -25,16 +26,16 @@ func TestVerificationWalkDropsDeletedItems(t *testing.T) {
 	due := h.options()
 	due.VerifyAfter = time.Nanosecond // every run is past the threshold
 	issues := func() []int64 {
-		return rowIDs(t, h.out, "issues", func(r Issue) (string, int64) { return r.Repo, r.Number })
+		return rowIDs(t, h.out, "issues", func(r schema.Issue) (string, int64) { return r.Repo, r.Number })
 	}
 	prs := func() []int64 {
-		return rowIDs(t, h.out, "pull_requests", func(r PullRequest) (string, int64) { return r.Repo, r.Number })
+		return rowIDs(t, h.out, "pull_requests", func(r schema.PullRequest) (string, int64) { return r.Repo, r.Number })
 	}
 	comments := func() []int64 {
-		return rowIDs(t, h.out, "comments", func(r Comment) (string, int64) { return r.Repo, r.ID })
+		return rowIDs(t, h.out, "comments", func(r schema.Comment) (string, int64) { return r.Repo, r.ID })
 	}
 	reviews := func() []int64 {
-		return rowIDs(t, h.out, "reviews", func(r Review) (string, int64) { return r.Repo, r.ID })
+		return rowIDs(t, h.out, "reviews", func(r schema.Review) (string, int64) { return r.Repo, r.ID })
 	}
 
 	if _, err, _ := h.run(community, h.options()); err != nil {
@@ -143,8 +144,8 @@ func TestStoppedVerificationWalkResumes(t *testing.T) {
 	if runs < 3 || runs == 40 {
 		t.Fatalf("%d capped runs before one finished", runs)
 	}
-	issues := rowIDs(t, h.out, "issues", func(r Issue) (string, int64) { return r.Repo, r.Number })
-	comments := rowIDs(t, h.out, "comments", func(r Comment) (string, int64) { return r.Repo, r.ID })
+	issues := rowIDs(t, h.out, "issues", func(r schema.Issue) (string, int64) { return r.Repo, r.Number })
+	comments := rowIDs(t, h.out, "comments", func(r schema.Comment) (string, int64) { return r.Repo, r.ID })
 	if len(issues) != 249 || slices.Contains(issues, 10) {
 		t.Errorf("issues of acme/big after a resumed verification: %d, issue 10 kept: %v", len(issues), slices.Contains(issues, 10))
 	}

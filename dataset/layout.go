@@ -9,11 +9,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"time"
 
-	"github.com/journeys-dev/journeys/collect"
 	"github.com/journeys-dev/journeys/internal/table"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // SchemaVersion is the version of the tables' schema recorded in
@@ -23,15 +22,6 @@ const SchemaVersion = table.SchemaVersion
 // ManifestFile is the name, inside the output folder, of the description
 // of the partitioned datasets.
 const ManifestFile = "manifest.json"
-
-// AnalysisTables lists the tables the analysis writes (file name without
-// .parquet).
-var AnalysisTables = []string{"contributors", "contributor_months", "transitions", "funnel", "identities", "bots", "cohorts", "metrics"}
-
-// OptionalAnalysisTables lists the tables the analysis writes only when
-// asked (sensitivity: analyze --sensitivity): laid out when the flat file
-// is there, their dataset removed when it is not.
-var OptionalAnalysisTables = []string{"sensitivity"}
 
 // A Manifest is the content of manifest.json.
 type Manifest struct {
@@ -49,7 +39,7 @@ type Manifest struct {
 	Tables map[string]TableInfo `json:"tables"`
 	// Repos gives each repository's status and rows per table, from
 	// collection.json.
-	Repos []collect.RepoStatus `json:"repos"`
+	Repos []schema.RepoStatus `json:"repos"`
 }
 
 // PartitionOptions configure WritePartitioned.
@@ -79,7 +69,7 @@ func ConfigHash(path string) (string, error) {
 // analysis tables; bots/ has no partition), and DIR/manifest.json. Each
 // dataset replaces the previous one whole, by a rename.
 func WritePartitioned(ctx context.Context, dir string, opts PartitionOptions) (*Manifest, error) {
-	m := &Manifest{SchemaVersion: SchemaVersion, ToolVersion: opts.ToolVersion, Layout: "hive", Tables: map[string]TableInfo{}, Repos: []collect.RepoStatus{}}
+	m := &Manifest{SchemaVersion: SchemaVersion, ToolVersion: opts.ToolVersion, Layout: "hive", Tables: map[string]TableInfo{}, Repos: []schema.RepoStatus{}}
 	if opts.ConfigPath != "" {
 		h, err := ConfigHash(opts.ConfigPath)
 		if err != nil {
@@ -87,24 +77,33 @@ func WritePartitioned(ctx context.Context, dir string, opts PartitionOptions) (*
 		}
 		m.ConfigSHA256 = h
 	}
-	if cm, err := collect.ReadManifest(dir); err == nil {
+	if cm, err := schema.ReadManifest(dir); err == nil {
 		m.Repos = cm.Repos
 	} else {
 		return nil, fmt.Errorf("partitioned layout: %w", err)
 	}
-	names := RawTables()
-	stale := AnalysisTables
+	// The raw tables; the analysis tables when they are current (an
+	// optional one when its flat file is there); the datasets of the
+	// others are stale.
+	var tables, stale []*schema.Table
 	if !opts.AnalysisDate.IsZero() {
 		d := opts.AnalysisDate.UTC().Format("2006-01-02")
 		m.AnalysisDate = &d
-		names = append(names, AnalysisTables...)
-		stale = nil
 	}
-	for _, name := range OptionalAnalysisTables {
-		if _, err := os.Stat(filepath.Join(dir, name+".parquet")); err == nil && !opts.AnalysisDate.IsZero() {
-			names = append(names, name)
-		} else {
-			stale = append(slices.Clip(stale), name)
+	for _, t := range schema.Tables {
+		switch {
+		case t.Stage == schema.Collect:
+			tables = append(tables, t)
+		case opts.AnalysisDate.IsZero():
+			stale = append(stale, t)
+		case t.Optional:
+			if _, err := os.Stat(filepath.Join(dir, t.File())); err != nil {
+				stale = append(stale, t)
+				continue
+			}
+			tables = append(tables, t)
+		default:
+			tables = append(tables, t)
 		}
 	}
 	tmp, err := os.MkdirTemp(dir, ".partition-tmp-*")
@@ -112,26 +111,26 @@ func WritePartitioned(ctx context.Context, dir string, opts PartitionOptions) (*
 		return nil, fmt.Errorf("partitioned layout: %w", err)
 	}
 	defer os.RemoveAll(tmp)
-	for _, name := range names {
-		src := filepath.Join(dir, name+".parquet")
+	for _, t := range tables {
+		src := filepath.Join(dir, t.File())
 		if _, err := os.Stat(src); err != nil {
-			return nil, fmt.Errorf("partitioned layout: %s.parquet is missing in %s", name, dir)
+			return nil, fmt.Errorf("partitioned layout: %s is missing in %s", t.File(), dir)
 		}
-		info, err := partitionTable(ctx, src, filepath.Join(tmp, name))
+		info, err := partitionTable(ctx, src, filepath.Join(tmp, t.Name), t.Partition)
 		if err != nil {
-			return nil, fmt.Errorf("partitioned layout of %s: %w", name, err)
+			return nil, fmt.Errorf("partitioned layout of %s: %w", t.Name, err)
 		}
-		info.Path = name
-		m.Tables[name] = info
+		info.Path = t.Name
+		m.Tables[t.Name] = info
 	}
-	for _, name := range names {
-		if err := replaceDir(filepath.Join(tmp, name), filepath.Join(dir, name), tmp); err != nil {
+	for _, t := range tables {
+		if err := replaceDir(filepath.Join(tmp, t.Name), filepath.Join(dir, t.Name), tmp); err != nil {
 			return nil, fmt.Errorf("partitioned layout: %w", err)
 		}
 	}
-	for _, name := range stale {
-		if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
-			return nil, fmt.Errorf("partitioned layout: remove stale %s/: %w", name, err)
+	for _, t := range stale {
+		if err := os.RemoveAll(filepath.Join(dir, t.Name)); err != nil {
+			return nil, fmt.Errorf("partitioned layout: remove stale %s/: %w", t.Name, err)
 		}
 	}
 	if err := writeJSON(filepath.Join(dir, ManifestFile), m); err != nil {

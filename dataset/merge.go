@@ -5,19 +5,19 @@
 package dataset
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/journeys-dev/journeys/collect"
 	"github.com/journeys-dev/journeys/internal/table"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // MergeOptions configure Merge.
@@ -33,79 +33,88 @@ type MergeOptions struct {
 // are missing or failed; the merged collection.json names them.
 var ErrIncomplete = errors.New("merged collection is incomplete")
 
-// rawTable merges one table: read every input's rows, keep them in the
-// documented order, and write them to dir.
-type rawTable struct {
-	name  string
-	merge func(ctx context.Context, ins []string, extra []collect.Repo, dst string) (int64, error)
-}
-
-var rawTables = []rawTable{
-	{"repos", mergeSorted(func(r *collect.Repo) (string, string) { return r.Community, r.Repo })},
-	{"issues", mergeSorted(func(r *collect.Issue) (string, string) { return r.Community, r.Repo })},
-	{"pull_requests", mergeSorted(func(r *collect.PullRequest) (string, string) { return r.Community, r.Repo })},
-	{"comments", mergeSorted(func(r *collect.Comment) (string, string) { return r.Community, r.Repo })},
-	{"reviews", mergeSorted(func(r *collect.Review) (string, string) { return r.Community, r.Repo })},
-	{"commits", mergeSorted(func(r *collect.Commit) (string, string) { return r.Community, r.Repo })},
-	{"stargazers", mergeSorted(func(r *collect.Stargazer) (string, string) { return r.Community, r.Repo })},
-	{"forks", mergeSorted(func(r *collect.Fork) (string, string) { return r.Community, r.Repo })},
-	{"issue_events", mergeSorted(func(r *collect.IssueEvent) (string, string) { return r.Community, r.Repo })},
-	{"recognitions", mergeSorted(func(r *collect.Recognition) (string, string) { return r.Community, r.Repo })},
-	{"events", mergeSorted(func(r *collect.Event) (string, string) { return r.Community, r.Repo })},
-}
-
-// RawTables lists the tables collection writes (file name without
-// .parquet), in the order Merge writes them.
-func RawTables() []string {
-	out := make([]string, len(rawTables))
-	for i, t := range rawTables {
-		out[i] = t.name
-	}
-	return out
-}
-
-// mergeSorted returns a merger for a table whose rows carry a community
-// and a repository. Every repository comes whole from one input, already
-// in its documented order, so a stable sort by community and repository
-// gives the documented order of the whole table (events: community, repo,
-// occurred_at, kind, source_id) — the same rows, in the same order, as one
+// mergeTable merges one raw table: it reads every input's rows and writes
+// them to dst in the documented order (extra, the rows of repositories
+// whose shard is missing, joins repos.parquet). Every repository comes
+// whole from one input, already in its documented order, so a stable sort
+// by the table's partition columns (community, then repository) gives the
+// documented order of the whole table (events: community, repo,
+// occurred_at, kind, source_id): the same rows, in the same order, as one
 // collection of all the repositories.
-func mergeSorted[T any](key func(*T) (string, string)) func(ctx context.Context, ins []string, extra []collect.Repo, dst string) (int64, error) {
-	return func(ctx context.Context, ins []string, extra []collect.Repo, dst string) (int64, error) {
-		var rows []T
-		for _, in := range ins {
-			if err := ctx.Err(); err != nil {
-				return 0, err
-			}
-			err := table.Scan(in, func(batch []T) error {
-				rows = append(rows, batch...)
-				return nil
-			})
-			if err != nil {
-				return 0, fmt.Errorf("read %s: %w", in, err)
-			}
-		}
-		if add, ok := any(&rows).(*[]collect.Repo); ok {
-			*add = append(*add, extra...)
-		}
-		slices.SortStableFunc(rows, func(a, b T) int {
-			ca, ra := key(&a)
-			cb, rb := key(&b)
-			return cmp.Or(cmp.Compare(ca, cb), cmp.Compare(ra, rb))
-		})
-		if err := table.WriteFile(dst, rows); err != nil {
+func mergeTable(ctx context.Context, t *schema.Table, ins []string, extra []schema.Repo, dst string) (int64, error) {
+	rows := reflect.MakeSlice(reflect.SliceOf(t.Row), 0, 0)
+	for _, in := range ins {
+		if err := ctx.Err(); err != nil {
 			return 0, err
 		}
-		return int64(len(rows)), nil
+		err := table.ScanType(in, t.Row, nil, func(batch reflect.Value) error {
+			rows = reflect.AppendSlice(rows, batch)
+			return nil
+		})
+		if err != nil {
+			return 0, fmt.Errorf("read %s: %w", in, err)
+		}
 	}
+	if t == schema.Repos {
+		rows = reflect.AppendSlice(rows, reflect.ValueOf(extra))
+	}
+	fields, err := fieldsOf(t.Row, t.Partition)
+	if err != nil {
+		return 0, err
+	}
+	type key struct {
+		parts []string
+		i     int
+	}
+	keys := make([]key, rows.Len())
+	for i := range keys {
+		keys[i] = key{make([]string, len(fields)), i}
+		for j, f := range fields {
+			keys[i].parts[j] = rows.Index(i).Field(f).String()
+		}
+	}
+	slices.SortStableFunc(keys, func(a, b key) int { return slices.Compare(a.parts, b.parts) })
+	sorted := reflect.MakeSlice(rows.Type(), len(keys), len(keys))
+	for j, k := range keys {
+		sorted.Index(j).Set(rows.Index(k.i))
+	}
+	w, err := table.CreateType(dst, t.Row)
+	if err != nil {
+		return 0, err
+	}
+	if err := w.Write(sorted); err != nil {
+		w.Abort()
+		return 0, err
+	}
+	return int64(sorted.Len()), w.Close()
+}
+
+// fieldsOf returns the indices of the string fields of the row type typ
+// that hold the named columns.
+func fieldsOf(typ reflect.Type, columns []string) ([]int, error) {
+	var out []int
+	for _, c := range columns {
+		found := false
+		for i := range typ.NumField() {
+			f := typ.Field(i)
+			if name, _, _ := strings.Cut(f.Tag.Get("parquet"), ","); name == c && f.Type.Kind() == reflect.String {
+				out, found = append(out, i), true
+				break
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("%v has no string column %s", typ, c)
+		}
+	}
+	return out, nil
 }
 
 // An input is one shard folder given to Merge.
 type input struct {
 	dir      string
-	manifest *collect.Manifest
-	shard    *collect.ShardInfo // nil: not a sharded collection
-	orgs     *collect.OrgListing
+	manifest *schema.Manifest
+	shard    *schema.ShardInfo // nil: not a sharded collection
+	orgs     *schema.OrgListing
 }
 
 // Merge combines the collection outputs in dirs (the folders of the shards
@@ -120,7 +129,7 @@ type input struct {
 // "incomplete", and the error is ErrIncomplete, with the rest written.
 // Two inputs holding the same repository of the same community are an
 // error: nothing is written.
-func Merge(ctx context.Context, out string, dirs []string, opts MergeOptions) (*collect.Manifest, error) {
+func Merge(ctx context.Context, out string, dirs []string, opts MergeOptions) (*schema.Manifest, error) {
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -138,37 +147,37 @@ func Merge(ctx context.Context, out string, dirs []string, opts MergeOptions) (*
 		if same, _ := sameDir(dir, out); same {
 			return nil, fmt.Errorf("merge: the output folder %s is also an input", out)
 		}
-		m, err := collect.ReadManifest(dir)
+		m, err := schema.ReadManifest(dir)
 		if err != nil {
-			note := fmt.Sprintf("folder %s holds no finished collection (%s is missing or unreadable); its repositories are missing", dir, collect.ManifestFile)
+			note := fmt.Sprintf("folder %s holds no finished collection (%s is missing or unreadable); its repositories are missing", dir, schema.ManifestFile)
 			log.Warn("skipping a folder with no finished collection", "dir", dir, "error", err)
 			notes = append(notes, note)
 			continue
 		}
 		in := input{dir: dir, manifest: m}
-		if _, err := os.Stat(filepath.Join(dir, collect.ShardFile)); err == nil {
-			if in.shard, err = collect.ReadShardInfo(dir); err != nil {
+		if _, err := os.Stat(filepath.Join(dir, schema.ShardFile)); err == nil {
+			if in.shard, err = schema.ReadShardInfo(dir); err != nil {
 				return nil, fmt.Errorf("merge: %w", err)
 			}
 		}
-		if _, err := os.Stat(filepath.Join(dir, collect.OrgsFile)); err == nil {
-			if in.orgs, err = collect.ReadOrgListing(filepath.Join(dir, collect.OrgsFile)); err != nil {
+		if _, err := os.Stat(filepath.Join(dir, schema.OrgsFile)); err == nil {
+			if in.orgs, err = schema.ReadOrgListing(filepath.Join(dir, schema.OrgsFile)); err != nil {
 				return nil, fmt.Errorf("merge: %w", err)
 			}
 		}
-		for _, t := range rawTables {
-			if _, err := os.Stat(filepath.Join(dir, t.name+".parquet")); err != nil {
-				return nil, fmt.Errorf("merge: %s has %s but no %s.parquet", dir, collect.ManifestFile, t.name)
+		for _, t := range schema.Of(schema.Collect) {
+			if _, err := os.Stat(filepath.Join(dir, t.File())); err != nil {
+				return nil, fmt.Errorf("merge: %s has %s but no %s", dir, schema.ManifestFile, t.File())
 			}
 		}
 		ins = append(ins, in)
 	}
 
 	// Which repository comes from where: each from one input only.
-	from := map[collect.ShardRepo]string{}
+	from := map[schema.ShardRepo]string{}
 	for _, in := range ins {
 		for _, r := range in.manifest.Repos {
-			k := collect.ShardRepo{Community: r.Community, Repo: r.Repo}
+			k := schema.ShardRepo{Community: r.Community, Repo: r.Repo}
 			if other, dup := from[k]; dup {
 				return nil, fmt.Errorf("merge: %s of community %q is in both %s and %s; merge the shards of one collection, each once", r.Repo, r.Community, other, in.dir)
 			}
@@ -188,8 +197,8 @@ func Merge(ctx context.Context, out string, dirs []string, opts MergeOptions) (*
 			present[in.shard.Shard] = true
 		}
 	}
-	var missingRows []collect.Repo
-	var missingStatus []collect.RepoStatus
+	var missingRows []schema.Repo
+	var missingStatus []schema.RepoStatus
 	for k := 1; k <= of; k++ {
 		if present[k] {
 			continue
@@ -197,12 +206,12 @@ func Merge(ctx context.Context, out string, dirs []string, opts MergeOptions) (*
 		why := fmt.Sprintf("shard %d/%d is missing: its output was not given to merge, or its collection did not finish", k, of)
 		n := 0
 		for _, r := range all {
-			if collect.ShardOf(r.Repo, of) != k || from[r] != "" {
+			if schema.ShardOf(r.Repo, of) != k || from[r] != "" {
 				continue
 			}
 			n++
-			missingRows = append(missingRows, collect.Repo{Community: r.Community, Repo: r.Repo, Status: "failed", Error: &why, CollectedAt: now})
-			missingStatus = append(missingStatus, collect.RepoStatus{Community: r.Community, Repo: r.Repo, Status: "failed", Error: why, Rows: map[string]int64{"repos": 1}})
+			missingRows = append(missingRows, schema.Repo{Community: r.Community, Repo: r.Repo, Status: "failed", Error: &why, CollectedAt: now})
+			missingStatus = append(missingStatus, schema.RepoStatus{Community: r.Community, Repo: r.Repo, Status: "failed", Error: why, Rows: map[string]int64{"repos": 1}})
 		}
 		notes = append(notes, fmt.Sprintf("%s (%d repositories)", why, n))
 		log.Warn("shard missing", "shard", fmt.Sprintf("%d/%d", k, of), "repositories", n)
@@ -217,16 +226,16 @@ func Merge(ctx context.Context, out string, dirs []string, opts MergeOptions) (*
 	}
 	defer os.RemoveAll(tmp)
 	counts := map[string]int64{}
-	for _, t := range rawTables {
+	for _, t := range schema.Of(schema.Collect) {
 		var files []string
 		for _, in := range ins {
-			files = append(files, filepath.Join(in.dir, t.name+".parquet"))
+			files = append(files, filepath.Join(in.dir, t.File()))
 		}
-		n, err := t.merge(ctx, files, missingRows, filepath.Join(tmp, t.name+".parquet"))
+		n, err := mergeTable(ctx, t, files, missingRows, filepath.Join(tmp, t.File()))
 		if err != nil {
-			return nil, fmt.Errorf("merge %s: %w", t.name, err)
+			return nil, fmt.Errorf("merge %s: %w", t.Name, err)
 		}
-		counts[t.name] = n
+		counts[t.Name] = n
 	}
 
 	m := mergeManifests(ins, all, missingStatus, notes)
@@ -234,22 +243,22 @@ func Merge(ctx context.Context, out string, dirs []string, opts MergeOptions) (*
 	orgs, orgNotes := mergeOrgs(ins)
 	m.Incomplete = append(m.Incomplete, orgNotes...)
 
-	for _, t := range rawTables {
-		if err := os.Rename(filepath.Join(tmp, t.name+".parquet"), filepath.Join(out, t.name+".parquet")); err != nil {
-			return nil, fmt.Errorf("merge: move %s.parquet into place: %w", t.name, err)
+	for _, t := range schema.Of(schema.Collect) {
+		if err := os.Rename(filepath.Join(tmp, t.File()), filepath.Join(out, t.File())); err != nil {
+			return nil, fmt.Errorf("merge: move %s into place: %w", t.File(), err)
 		}
 	}
-	for _, stale := range []string{collect.ShardFile, collect.OrgsFile} {
+	for _, stale := range []string{schema.ShardFile, schema.OrgsFile} {
 		if err := os.Remove(filepath.Join(out, stale)); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("merge: remove stale %s: %w", stale, err)
 		}
 	}
 	if orgs != nil {
-		if err := writeJSON(filepath.Join(out, collect.OrgsFile), orgs); err != nil {
+		if err := writeJSON(filepath.Join(out, schema.OrgsFile), orgs); err != nil {
 			return nil, fmt.Errorf("merge: %w", err)
 		}
 	}
-	if err := writeJSON(filepath.Join(out, collect.ManifestFile), m); err != nil {
+	if err := writeJSON(filepath.Join(out, schema.ManifestFile), m); err != nil {
 		return nil, fmt.Errorf("merge: %w", err)
 	}
 	var failed []string
@@ -269,9 +278,9 @@ func Merge(ctx context.Context, out string, dirs []string, opts MergeOptions) (*
 // shardPlan returns every repository of the collection (from the inputs'
 // shard.json, else their manifests), in configuration order, and the shard
 // count (0 when no input is a shard).
-func shardPlan(ins []input) (all []collect.ShardRepo, of int, notes []string, err error) {
-	seen := map[collect.ShardRepo]bool{}
-	add := func(r collect.ShardRepo) {
+func shardPlan(ins []input) (all []schema.ShardRepo, of int, notes []string, err error) {
+	seen := map[schema.ShardRepo]bool{}
+	add := func(r schema.ShardRepo) {
 		if !seen[r] {
 			seen[r] = true
 			all = append(all, r)
@@ -303,7 +312,7 @@ func shardPlan(ins []input) (all []collect.ShardRepo, of int, notes []string, er
 	}
 	for _, in := range ins {
 		for _, r := range in.manifest.Repos {
-			add(collect.ShardRepo{Community: r.Community, Repo: r.Repo})
+			add(schema.ShardRepo{Community: r.Community, Repo: r.Repo})
 		}
 	}
 	return all, of, notes, nil
@@ -311,9 +320,9 @@ func shardPlan(ins []input) (all []collect.ShardRepo, of int, notes []string, er
 
 // mergeManifests joins the inputs' manifests: repositories in collection
 // order, sums of requests, the earliest start and the latest finish.
-func mergeManifests(ins []input, all []collect.ShardRepo, missing []collect.RepoStatus, notes []string) *collect.Manifest {
-	m := &collect.Manifest{Incomplete: []string{}}
-	status := map[collect.ShardRepo]collect.RepoStatus{}
+func mergeManifests(ins []input, all []schema.ShardRepo, missing []schema.RepoStatus, notes []string) *schema.Manifest {
+	m := &schema.Manifest{Incomplete: []string{}}
+	status := map[schema.ShardRepo]schema.RepoStatus{}
 	versions := map[string]bool{}
 	for i, in := range ins {
 		im := in.manifest
@@ -331,11 +340,11 @@ func mergeManifests(ins []input, all []collect.ShardRepo, missing []collect.Repo
 		m.NotModified += im.NotModified
 		m.Incomplete = append(m.Incomplete, im.Incomplete...)
 		for _, r := range im.Repos {
-			status[collect.ShardRepo{Community: r.Community, Repo: r.Repo}] = r
+			status[schema.ShardRepo{Community: r.Community, Repo: r.Repo}] = r
 		}
 	}
 	for _, r := range missing {
-		status[collect.ShardRepo{Community: r.Community, Repo: r.Repo}] = r
+		status[schema.ShardRepo{Community: r.Community, Repo: r.Repo}] = r
 	}
 	for _, r := range all {
 		if s, ok := status[r]; ok {
@@ -356,15 +365,15 @@ func mergeManifests(ins []input, all []collect.ShardRepo, missing []collect.Repo
 
 // mergeOrgs joins the inputs' organisation listings, noting organisations
 // the shards saw differently.
-func mergeOrgs(ins []input) (*collect.OrgListing, []string) {
-	var out *collect.OrgListing
+func mergeOrgs(ins []input) (*schema.OrgListing, []string) {
+	var out *schema.OrgListing
 	var notes []string
 	for _, in := range ins {
 		if in.orgs == nil {
 			continue
 		}
 		if out == nil {
-			out = &collect.OrgListing{ListedAt: in.orgs.ListedAt, Orgs: map[string][]collect.OrgRepo{}}
+			out = &schema.OrgListing{ListedAt: in.orgs.ListedAt, Orgs: map[string][]schema.OrgRepo{}}
 		}
 		if in.orgs.ListedAt.Before(out.ListedAt) {
 			out.ListedAt = in.orgs.ListedAt

@@ -16,6 +16,7 @@ import (
 	"github.com/journeys-dev/journeys/internal/fakegithub"
 	"github.com/journeys-dev/journeys/internal/fakegithub/fakegithubtest"
 	"github.com/journeys-dev/journeys/internal/table"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // smallOrg is an organisation of n small repositories, one of them a fork
@@ -30,7 +31,7 @@ func smallOrg(n int) *fakegithub.Data {
 	return d
 }
 
-func collectInto(t *testing.T, url, out string, cs []collect.Community, shard collect.Shard) *collect.Manifest {
+func collectInto(t *testing.T, url, out string, cs []collect.Community, shard collect.Shard) *schema.Manifest {
 	t.Helper()
 	m, err := collect.Run(context.Background(), cs, collect.Options{
 		APIURL: url, Token: "t", Out: out, Concurrency: 8, MaxWait: time.Minute,
@@ -54,26 +55,26 @@ func readAll(t *testing.T, dir string) map[string]any {
 		got[name] = v
 	}
 	read("repos", func(p string) (any, error) {
-		rows, err := table.ReadFile[collect.Repo](p)
+		rows, err := table.ReadFile[schema.Repo](p)
 		for i := range rows {
 			rows[i].CollectedAt = time.Time{}
 		}
 		return rows, err
 	})
-	read("issues", func(p string) (any, error) { return table.ReadFile[collect.Issue](p) })
-	read("pull_requests", func(p string) (any, error) { return table.ReadFile[collect.PullRequest](p) })
-	read("comments", func(p string) (any, error) { return table.ReadFile[collect.Comment](p) })
-	read("reviews", func(p string) (any, error) { return table.ReadFile[collect.Review](p) })
-	read("commits", func(p string) (any, error) { return table.ReadFile[collect.Commit](p) })
-	read("stargazers", func(p string) (any, error) { return table.ReadFile[collect.Stargazer](p) })
-	read("forks", func(p string) (any, error) { return table.ReadFile[collect.Fork](p) })
-	read("issue_events", func(p string) (any, error) { return table.ReadFile[collect.IssueEvent](p) })
-	read("recognitions", func(p string) (any, error) { return table.ReadFile[collect.Recognition](p) })
-	read("events", func(p string) (any, error) { return table.ReadFile[collect.Event](p) })
+	read("issues", func(p string) (any, error) { return table.ReadFile[schema.Issue](p) })
+	read("pull_requests", func(p string) (any, error) { return table.ReadFile[schema.PullRequest](p) })
+	read("comments", func(p string) (any, error) { return table.ReadFile[schema.Comment](p) })
+	read("reviews", func(p string) (any, error) { return table.ReadFile[schema.Review](p) })
+	read("commits", func(p string) (any, error) { return table.ReadFile[schema.Commit](p) })
+	read("stargazers", func(p string) (any, error) { return table.ReadFile[schema.Stargazer](p) })
+	read("forks", func(p string) (any, error) { return table.ReadFile[schema.Fork](p) })
+	read("issue_events", func(p string) (any, error) { return table.ReadFile[schema.IssueEvent](p) })
+	read("recognitions", func(p string) (any, error) { return table.ReadFile[schema.Recognition](p) })
+	read("events", func(p string) (any, error) { return table.ReadFile[schema.Event](p) })
 	return got
 }
 
-func repoKeys(m *collect.Manifest) []string {
+func repoKeys(m *schema.Manifest) []string {
 	var out []string
 	for _, r := range m.Repos {
 		out = append(out, fmt.Sprintf("%s|%s|%s|%v", r.Community, r.Repo, r.Status, r.Rows))
@@ -129,8 +130,8 @@ func TestFourShardsMergedEqualOneRun(t *testing.T) {
 	if !reflect.DeepEqual(wm.Tables, mm.Tables) {
 		t.Errorf("merged table counts %v, want %v", mm.Tables, wm.Tables)
 	}
-	if _, err := os.Stat(filepath.Join(merged, collect.ShardFile)); err == nil {
-		t.Errorf("the merged folder has a %s: it is not a shard", collect.ShardFile)
+	if _, err := os.Stat(filepath.Join(merged, schema.ShardFile)); err == nil {
+		t.Errorf("the merged folder has a %s: it is not a shard", schema.ShardFile)
 	}
 
 	t.Run("a missing shard is named and its repositories failed", func(t *testing.T) {
@@ -144,7 +145,7 @@ func TestFourShardsMergedEqualOneRun(t *testing.T) {
 		for _, r := range m.Repos {
 			if r.Status == "failed" {
 				failed++
-				if collect.ShardOf(r.Repo, 4) != 3 || !strings.Contains(r.Error, "shard 3/4 is missing") {
+				if schema.ShardOf(r.Repo, 4) != 3 || !strings.Contains(r.Error, "shard 3/4 is missing") {
 					t.Errorf("%s failed with %q; only shard 3's repositories should", r.Repo, r.Error)
 				}
 			}
@@ -156,7 +157,7 @@ func TestFourShardsMergedEqualOneRun(t *testing.T) {
 		if !strings.Contains(notes, "shard 3/4 is missing") || !strings.Contains(notes, gone) {
 			t.Errorf("incomplete notes do not name the missing shard and folder:\n%s", notes)
 		}
-		back, err := collect.ReadManifest(out)
+		back, err := schema.ReadManifest(out)
 		if err != nil || !reflect.DeepEqual(repoKeys(back), repoKeys(m)) {
 			t.Errorf("collection.json does not hold the merged manifest (%v)", err)
 		}

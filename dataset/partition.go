@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -16,7 +15,6 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/journeys-dev/journeys/internal/table"
-	"github.com/journeys-dev/journeys/internal/version"
 )
 
 // Layouts of the output folder.
@@ -39,10 +37,6 @@ func ParseLayout(s string) (string, error) {
 	}
 	return "", fmt.Errorf("layout %q: want %s or %s", s, LayoutFlat, LayoutPartitioned)
 }
-
-// Partition keys, outermost first. A table is partitioned by those of
-// these columns it has.
-var partitionKeys = []string{"community", "repo"}
 
 // nullPartition is Hive's name for a null (or, here, absent) partition
 // value; an empty table gets one empty file there, so that readers still
@@ -80,11 +74,11 @@ type TableInfo struct {
 }
 
 // partitionTable writes the flat table src as a Hive-partitioned dataset
-// in folder dst (which must not exist). Rows keep their order; the rows of
-// a partition are expected to be contiguous (every table is sorted by
-// community, then repository), and a partition met again gets a further
-// part file.
-func partitionTable(ctx context.Context, src, dst string) (TableInfo, error) {
+// in folder dst (which must not exist), partitioned by the string columns
+// keys, outermost first. Rows keep their order; the rows of a partition
+// are expected to be contiguous (every table is sorted by its partition
+// columns first), and a partition met again gets a further part file.
+func partitionTable(ctx context.Context, src, dst string, keys []string) (TableInfo, error) {
 	info := TableInfo{PartitionBy: []string{}}
 	pf, err := file.OpenParquetFile(src, false)
 	if err != nil {
@@ -100,11 +94,13 @@ func partitionTable(ctx context.Context, src, dst string) (TableInfo, error) {
 		return info, fmt.Errorf("read %s: %w", src, err)
 	}
 	var keyIdx []int
-	for _, k := range partitionKeys {
-		if idx := schema.FieldIndices(k); len(idx) == 1 && isString(schema.Field(idx[0]).Type) {
-			keyIdx = append(keyIdx, idx[0])
-			info.PartitionBy = append(info.PartitionBy, k)
+	for _, k := range keys {
+		idx := schema.FieldIndices(k)
+		if len(idx) != 1 || !isString(schema.Field(idx[0]).Type) {
+			return info, fmt.Errorf("read %s: no string column %s to partition by", src, k)
 		}
+		keyIdx = append(keyIdx, idx[0])
+		info.PartitionBy = append(info.PartitionBy, k)
 	}
 	var keep []int
 	var fields []arrow.Field
@@ -117,7 +113,7 @@ func partitionTable(ctx context.Context, src, dst string) (TableInfo, error) {
 	// The part files are written as the flat file was: the same
 	// dictionary-encoded columns and the same journeys.* metadata.
 	outSchema := arrow.NewSchema(fields, nil)
-	kv, dict := partMetadata(pf)
+	kv, dict := table.DerivedMetadata(pf)
 
 	rr, err := fr.GetRecordReader(ctx, nil, nil)
 	if err != nil {
@@ -126,25 +122,27 @@ func partitionTable(ctx context.Context, src, dst string) (TableInfo, error) {
 	defer rr.Release()
 
 	parts := map[string]int{}
-	var cur *partWriter
+	var cur *table.RecordWriter
 	var curKey string
 	closeCur := func() error {
 		if cur == nil {
 			return nil
 		}
-		err := cur.close()
+		err := cur.Close()
 		cur = nil
 		return err
 	}
 	defer func() {
 		if cur != nil {
-			cur.abort()
+			cur.Abort()
 		}
 	}()
 	open := func(dir string) error {
 		n := parts[dir]
 		parts[dir] = n + 1
-		w, err := newPartWriter(filepath.Join(dst, dir, fmt.Sprintf("part-%05d.parquet", n)), outSchema, dict, kv)
+		// The file is not synced on its own: the whole dataset becomes
+		// visible by one rename of its folder.
+		w, err := table.CreateRecords(filepath.Join(dst, dir, fmt.Sprintf("part-%05d.parquet", n)), outSchema, dict, kv, false)
 		if err != nil {
 			return err
 		}
@@ -181,17 +179,17 @@ func partitionTable(ctx context.Context, src, dst string) (TableInfo, error) {
 				cols[i], err = array.Concatenate([]arrow.Array{sl}, memory.DefaultAllocator)
 				sl.Release()
 				if err != nil {
-					return info, fmt.Errorf("write %s: %w", cur.path, err)
+					return info, fmt.Errorf("write a part of %s: %w", dst, err)
 				}
 			}
 			part := array.NewRecordBatch(outSchema, cols, int64(end-start))
 			for _, c := range cols {
 				c.Release()
 			}
-			err := cur.fw.WriteBuffered(part)
+			err := cur.WriteBuffered(part)
 			part.Release()
 			if err != nil {
-				return info, fmt.Errorf("write %s: %w", cur.path, err)
+				return info, err
 			}
 			info.Rows += int64(end - start)
 			start = end
@@ -201,21 +199,14 @@ func partitionTable(ctx context.Context, src, dst string) (TableInfo, error) {
 		return info, fmt.Errorf("read %s: %w", src, err)
 	}
 	if info.Files == 0 {
-		// An empty table: one file with one empty row group, so that the
-		// schema is known, and no dictionary pages (as table.Writer
-		// writes an empty table).
+		// An empty table: one file (with one empty row group, as every
+		// empty table), so that the schema is known.
 		var segs []string
 		for _, k := range info.PartitionBy {
 			segs = append(segs, k+"="+nullPartition)
 		}
-		dict = nil
 		if err := open(filepath.Join(segs...)); err != nil {
 			return info, err
-		}
-		empty := array.NewRecordBatch(outSchema, emptyColumns(outSchema), 0)
-		defer empty.Release()
-		if err := cur.fw.Write(empty); err != nil {
-			return info, fmt.Errorf("write %s: %w", cur.path, err)
 		}
 	}
 	return info, closeCur()
@@ -262,17 +253,6 @@ func stringAt(a arrow.Array, i int) string {
 	return ""
 }
 
-// emptyColumns returns a column of length 0 for each field of schema.
-func emptyColumns(schema *arrow.Schema) []arrow.Array {
-	cols := make([]arrow.Array, schema.NumFields())
-	for i, f := range schema.Fields() {
-		b := array.NewBuilder(memory.DefaultAllocator, f.Type)
-		cols[i] = b.NewArray()
-		b.Release()
-	}
-	return cols
-}
-
 func containsInt(list []int, x int) bool {
 	for _, v := range list {
 		if v == x {
@@ -280,65 +260,4 @@ func containsInt(list []int, x int) bool {
 		}
 	}
 	return false
-}
-
-// A partWriter writes one part file.
-type partWriter struct {
-	path string
-	f    *os.File
-	fw   *pqarrow.FileWriter
-}
-
-func newPartWriter(path string, schema *arrow.Schema, dict []string, kv map[string]string) (*partWriter, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, fmt.Errorf("create %s: %w", filepath.Dir(path), err)
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, fmt.Errorf("create %s: %w", path, err)
-	}
-	fw, err := table.NewArrowWriter(f, schema, dict, kv)
-	if err != nil {
-		f.Close()
-		os.Remove(path)
-		return nil, fmt.Errorf("create %s: %w", path, err)
-	}
-	return &partWriter{path: path, f: f, fw: fw}, nil
-}
-
-// partMetadata returns the journeys.* metadata of the flat file pf, which
-// its part files carry too, and the columns pf dictionary-encodes.
-func partMetadata(pf *file.Reader) (map[string]string, []string) {
-	kv := map[string]string{}
-	md := pf.MetaData().KeyValueMetadata()
-	for i, k := range md.Keys() {
-		if strings.HasPrefix(k, "journeys.") {
-			kv[k] = md.Values()[i]
-		}
-	}
-	kv[table.MetaVersion] = version.String()
-	var dict []string
-	if pf.NumRowGroups() > 0 {
-		rg := pf.MetaData().RowGroup(0)
-		for i := 0; i < rg.NumColumns(); i++ {
-			if cc, err := rg.ColumnChunk(i); err == nil && cc.HasDictionaryPage() {
-				dict = append(dict, pf.MetaData().Schema.Column(i).Name())
-			}
-		}
-	}
-	return kv, dict
-}
-
-func (w *partWriter) close() error {
-	// The file is not synced on its own: the whole dataset becomes
-	// visible by one rename of its folder.
-	if err := w.fw.Close(); err != nil { // closes the file too
-		return fmt.Errorf("write %s: %w", w.path, err)
-	}
-	return nil
-}
-
-func (w *partWriter) abort() {
-	w.fw.Close()
-	os.Remove(w.path)
 }

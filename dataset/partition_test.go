@@ -10,22 +10,22 @@ import (
 	"testing"
 	"time"
 
-	"github.com/journeys-dev/journeys/collect"
 	"github.com/journeys-dev/journeys/internal/table"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // bigComments returns n comments across three communities and several
 // repositories each, with nulls and many distinct authors, in the
 // documented order (community, repo): more than one batch and more than one
 // dictionary page per column, as a real community's comments are.
-func bigComments(n int) []collect.Comment {
+func bigComments(n int) []schema.Comment {
 	start := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
-	out := make([]collect.Comment, n)
+	out := make([]schema.Comment, n)
 	for i := range out {
-		c := collect.Comment{
+		c := schema.Comment{
 			Community: fmt.Sprintf("Community %d", i*3/n),
 			Repo:      fmt.Sprintf("org-%d/repo %d", i*3/n, i*12/n),
-			Kind:      []string{"issue_comment", "review_comment"}[i%2],
+			Kind:      []schema.Kind{schema.KindIssueComment, schema.KindReviewComment}[i%2],
 			ID:        int64(i + 1),
 			Number:    int64(i % 5000),
 			CreatedAt: start.Add(time.Duration(i) * time.Minute),
@@ -56,7 +56,7 @@ func TestPartitionLargeTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	dst := filepath.Join(dir, "comments")
-	info, err := partitionTable(context.Background(), src, dst)
+	info, err := partitionTable(context.Background(), src, dst, schema.Comments.Partition)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,10 +68,10 @@ func TestPartitionLargeTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	slices.Sort(parts)
-	var got []collect.Comment
+	var got []schema.Comment
 	for _, p := range parts {
 		community, repo := partitionValues(t, dst, p)
-		part, err := table.ReadFile[collect.Comment](p)
+		part, err := table.ReadFile[schema.Comment](p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,10 +87,10 @@ func TestPartitionLargeTable(t *testing.T) {
 			t.Errorf("%s: metadata %v lacks the flat file's keys", p, kv)
 		}
 	}
-	key := func(c collect.Comment) string { return fmt.Sprintf("%s\x00%s\x00%012d", c.Community, c.Repo, c.ID) }
-	slices.SortFunc(got, func(a, b collect.Comment) int { return strings.Compare(key(a), key(b)) })
+	key := func(c schema.Comment) string { return fmt.Sprintf("%s\x00%s\x00%012d", c.Community, c.Repo, c.ID) }
+	slices.SortFunc(got, func(a, b schema.Comment) int { return strings.Compare(key(a), key(b)) })
 	want := slices.Clone(rows)
-	slices.SortFunc(want, func(a, b collect.Comment) int { return strings.Compare(key(a), key(b)) })
+	slices.SortFunc(want, func(a, b schema.Comment) int { return strings.Compare(key(a), key(b)) })
 	if len(got) != len(want) {
 		t.Fatalf("%d rows in the parts, want %d", len(got), len(want))
 	}

@@ -6,8 +6,8 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/journeys-dev/journeys/collect"
 	"github.com/journeys-dev/journeys/dataset"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // MergeOptions say what Merge combines, and how the result is laid out.
@@ -30,7 +30,7 @@ type MergeOptions struct {
 // so that analyze and report then run on it. The manifest is set when the
 // merged folder was written and laid out; the error then wraps
 // dataset.ErrIncomplete if some shards or repositories are missing.
-func Merge(ctx context.Context, opts MergeOptions) (*collect.Manifest, error) {
+func Merge(ctx context.Context, opts MergeOptions) (*schema.Manifest, error) {
 	layout, err := dataset.ParseLayout(opts.Layout)
 	if err != nil {
 		return nil, &OptionsError{err}

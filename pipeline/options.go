@@ -10,6 +10,7 @@ import (
 	"github.com/journeys-dev/journeys/collect"
 	"github.com/journeys-dev/journeys/config"
 	"github.com/journeys-dev/journeys/privacy"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // Steps selects what a run does. The order is the pipeline's, whatever is
@@ -131,7 +132,7 @@ type Options struct {
 	Shard collect.Shard
 	// OrgListing, when set, expands the config's org: entries instead of
 	// listing the organisations again.
-	OrgListing *collect.OrgListing
+	OrgListing *schema.OrgListing
 
 	// Notes say what the data source lacks; the reports list them.
 	Notes []string

@@ -22,6 +22,7 @@ import (
 	"github.com/journeys-dev/journeys/dataset"
 	"github.com/journeys-dev/journeys/privacy"
 	"github.com/journeys-dev/journeys/report"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // A Result is what a run did. Run returns it with its error too, saying
@@ -32,7 +33,7 @@ type Result struct {
 	AsOf time.Time
 	// Collection is the collection's manifest (a dry run's estimate has
 	// none); nil without the collect step or when it failed.
-	Collection *collect.Manifest
+	Collection *schema.Manifest
 	// Analysis is the analysis's manifest; nil without the analyze step.
 	Analysis *analyze.Manifest
 	// Layout is the partitioned layout's manifest; nil when none was
@@ -201,7 +202,7 @@ func (p *Pipeline) Run(ctx context.Context) (*Result, error) {
 			return res, err
 		}
 		if _, err := os.Stat(p.ws.Events()); err != nil {
-			return res, &MissingError{Step: "analyze", Needs: "collect", Dir: p.ws.Data, File: analyze.EventsFile}
+			return res, &MissingError{Step: "analyze", Needs: "collect", Dir: p.ws.Data, File: schema.Events.File()}
 		}
 		if !steps.Collect {
 			if err := p.leaveOut(ctx); err != nil {
@@ -217,7 +218,7 @@ func (p *Pipeline) Run(ctx context.Context) (*Result, error) {
 			return res, err
 		}
 		p.log.Info("analyzed", "as_of", p.asOf.Format(time.DateOnly), "events", m.EventsRead, "bots", m.Bots, "unresolved_commits", m.UnresolvedCommits)
-		if cm, err := collect.ReadManifest(p.ws.Data); err == nil {
+		if cm, err := schema.ReadManifest(p.ws.Data); err == nil {
 			for _, w := range report.AsOfWarnings(*m, *cm) {
 				p.log.Warn(w)
 			}
@@ -262,7 +263,7 @@ func (p *Pipeline) prepareCollect(ctx context.Context) error {
 }
 
 // collect runs the collection into the data folder.
-func (p *Pipeline) collect(ctx context.Context) (*collect.Manifest, error) {
+func (p *Pipeline) collect(ctx context.Context) (*schema.Manifest, error) {
 	o := p.opts
 	return collect.Run(ctx, p.communities, collect.Options{
 		APIURL:      o.APIURL,

@@ -6,6 +6,7 @@ import (
 
 	"github.com/journeys-dev/journeys/analyze"
 	"github.com/journeys-dev/journeys/report"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // A Workspace is the folders a run reads and writes.
@@ -37,7 +38,7 @@ func newWorkspace(out, state, private string, pseudonymizing bool) Workspace {
 }
 
 // Events is the path of events.parquet, which analyze reads.
-func (w Workspace) Events() string { return filepath.Join(w.Data, analyze.EventsFile) }
+func (w Workspace) Events() string { return filepath.Join(w.Data, schema.Events.File()) }
 
 // Analysis is the path of the analysis.json the reports are built from.
 func (w Workspace) Analysis() string { return filepath.Join(w.Out, analyze.ManifestFile) }

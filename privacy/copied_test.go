@@ -12,6 +12,7 @@ import (
 
 	"github.com/journeys-dev/journeys/analyze"
 	"github.com/journeys-dev/journeys/internal/table"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // The analysis tables that name nobody (cohorts, metrics, sensitivity) are
@@ -21,13 +22,13 @@ func TestPublishCopiesTablesThatNameNobody(t *testing.T) {
 	june := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
 	param, value := "networked_items", "5"
 	t.Run("cohorts", func(t *testing.T) {
-		checkCopiedAsIs(t, analyze.CohortsFile, []analyze.CohortRow{
+		checkCopiedAsIs(t, schema.Cohorts.File(), []schema.CohortRow{
 			{Community: "c", CohortMonth: june, K: 1, CohortSize: 2, StillActing: ptr(int64(1)), Share: ptr(0.5)},
 			{Community: "c", CohortMonth: june, K: 2, CohortSize: 2},
 		})
 	})
 	t.Run("metrics", func(t *testing.T) {
-		checkCopiedAsIs(t, analyze.MetricsFile, []analyze.MetricRow{
+		checkCopiedAsIs(t, schema.Metrics.File(), []schema.MetricRow{
 			{Community: "c", Period: june, Metric: analyze.MetricChangeRequestAcceptanceRatio, Value: ptr(0.5), Count: ptr(int64(2)),
 				DefinitionURL: analyze.MetricDefinitions[analyze.MetricChangeRequestAcceptanceRatio]},
 			{Community: "c", Period: june, Metric: analyze.MetricTimeToFirstResponseMedian, Count: ptr(int64(0)),
@@ -35,7 +36,7 @@ func TestPublishCopiesTablesThatNameNobody(t *testing.T) {
 		})
 	})
 	t.Run("sensitivity", func(t *testing.T) {
-		checkCopiedAsIs(t, analyze.SensitivityFile, []analyze.SensitivityRow{
+		checkCopiedAsIs(t, schema.Sensitivity.File(), []schema.SensitivityRow{
 			{Community: "c", Variant: analyze.BaselineVariant, Baseline: true, Stage: analyze.StageDiscovery, AtStage: 3, EverReached: 9, StateNew: 1},
 			{Community: "c", Variant: "networked_items=5", Parameter: &param, Value: &value, Stage: analyze.StageDiscovery, AtStage: 4, EverReached: 9},
 		})

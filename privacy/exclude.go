@@ -9,12 +9,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
 
-	"github.com/journeys-dev/journeys/collect"
 	"github.com/journeys-dev/journeys/internal/table"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // Exclusions are the people who asked to be left out, by login or email
@@ -118,21 +119,6 @@ func ReadExcludeFile(path string) ([]string, error) {
 	return out, nil
 }
 
-// Raw table names, as collect writes them into its output folder.
-const (
-	ReposTable        = "repos"
-	IssuesTable       = "issues"
-	PullRequestsTable = "pull_requests"
-	CommentsTable     = "comments"
-	ReviewsTable      = "reviews"
-	CommitsTable      = "commits"
-	StargazersTable   = "stargazers"
-	ForksTable        = "forks"
-	IssueEventsTable  = "issue_events"
-	RecognitionsTable = "recognitions"
-	EventsTable       = "events"
-)
-
 // FilterDir removes the excluded people's rows from the raw tables in dir
 // (those collect writes; a table that is absent is skipped), rewriting
 // each table atomically, and corrects the row counts of collection.json.
@@ -145,90 +131,13 @@ func FilterDir(ctx context.Context, dir string, x *Exclusions) (map[string]int64
 	if x.Empty() {
 		return map[string]int64{}, nil
 	}
-	if err := x.learnNames(filepath.Join(dir, CommitsTable+".parquet")); err != nil {
+	if err := x.learnNames(filepath.Join(dir, schema.Commits.File())); err != nil {
 		return nil, err
 	}
 	f := &filter{ctx: ctx, dir: dir, removed: map[string]int64{}, perRepo: map[[2]string]int64{}}
-	filterTable(f, IssuesTable, func(r *collect.Issue) bool {
-		if x.loginPtr(r.Author) {
-			return false
-		}
-		r.Assignees = slices.DeleteFunc(slices.Clone(r.Assignees), x.Login)
-		return true
-	})
-	filterTable(f, PullRequestsTable, func(r *collect.PullRequest) bool {
-		if x.loginPtr(r.Author) {
-			return false
-		}
-		if x.loginPtr(r.MergedBy) {
-			r.MergedBy = nil
-		}
-		return true
-	})
-	filterTable(f, CommentsTable, func(r *collect.Comment) bool { return !x.loginPtr(r.Author) })
-	filterTable(f, ReviewsTable, func(r *collect.Review) bool { return !x.loginPtr(r.Author) })
-	filterTable(f, CommitsTable, func(r *collect.Commit) bool {
-		if x.author(r.AuthorLogin, r.AuthorName, r.AuthorEmail) {
-			return false
-		}
-		if x.author(r.CommitterLogin, r.CommitterName, r.CommitterEmail) {
-			r.CommitterLogin, r.CommitterName, r.CommitterEmail = nil, "", ""
-		}
-		var names, emails []string
-		var gone []string
-		for i := range r.CoAuthorNames {
-			email := ""
-			if i < len(r.CoAuthorEmails) {
-				email = r.CoAuthorEmails[i]
-			}
-			if x.author(nil, r.CoAuthorNames[i], email) {
-				gone = append(gone, strings.ToLower(email))
-				continue
-			}
-			names, emails = append(names, r.CoAuthorNames[i]), append(emails, email)
-		}
-		if len(gone) > 0 {
-			r.CoAuthorNames, r.CoAuthorEmails = names, emails
-			r.Message = dropTrailers(r.Message, gone)
-		}
-		return true
-	})
-	filterTable(f, StargazersTable, func(r *collect.Stargazer) bool { return !x.Login(r.Login) })
-	filterTable(f, ForksTable, func(r *collect.Fork) bool { return !x.Login(r.Owner) })
-	filterTable(f, IssueEventsTable, func(r *collect.IssueEvent) bool {
-		if x.loginPtr(r.Actor) {
-			return false
-		}
-		if x.loginPtr(r.Assignee) {
-			r.Assignee = nil
-		}
-		return true
-	})
-	filterTable(f, RecognitionsTable, func(r *collect.Recognition) bool { return !x.Login(r.Login) })
-	filterTable(f, EventsTable, func(r *collect.Event) bool {
-		if x.loginPtr(r.Actor) {
-			return false
-		}
-		if r.Kind == collect.KindCommit || r.Kind == collect.KindCommitCoauthor {
-			var name, email string
-			if r.AuthorName != nil {
-				name = *r.AuthorName
-			}
-			if r.AuthorEmail != nil {
-				email = *r.AuthorEmail
-			}
-			if x.author(r.Actor, name, email) {
-				return false
-			}
-		}
-		if x.loginPtr(r.TargetAuthor) {
-			r.TargetAuthor = nil
-		}
-		if r.Kind == collect.KindAssigned && x.loginPtr(r.Detail) {
-			r.Detail = nil
-		}
-		return true
-	})
+	for _, t := range schema.Of(schema.Collect) {
+		filterTable(f, t, x, rowRules(x)[t])
+	}
 	if f.err != nil {
 		return nil, f.err
 	}
@@ -245,7 +154,7 @@ func (x *Exclusions) learnNames(path string) error {
 		return nil
 	}
 	err := table.ScanColumns(path, []string{"author_login", "author_name", "author_email", "co_author_names", "co_author_emails"},
-		func(batch []collect.Commit) error {
+		func(batch []schema.Commit) error {
 			for i := range batch {
 				c := &batch[i]
 				if x.loginPtr(c.AuthorLogin) || x.Email(c.AuthorEmail) {
@@ -303,67 +212,206 @@ type filter struct {
 	err     error
 }
 
-// placed is the set of raw row types the filter rewrites.
-type placed interface {
-	collect.Issue | collect.PullRequest | collect.Comment | collect.Review | collect.Commit |
-		collect.Stargazer | collect.Fork | collect.IssueEvent | collect.Recognition | collect.Event
-}
-
-// placeOf returns the community and repository of a raw row.
-func placeOf(row any) (string, string) {
-	switch r := row.(type) {
-	case *collect.Issue:
-		return r.Community, r.Repo
-	case *collect.PullRequest:
-		return r.Community, r.Repo
-	case *collect.Comment:
-		return r.Community, r.Repo
-	case *collect.Review:
-		return r.Community, r.Repo
-	case *collect.Commit:
-		return r.Community, r.Repo
-	case *collect.Stargazer:
-		return r.Community, r.Repo
-	case *collect.Fork:
-		return r.Community, r.Repo
-	case *collect.IssueEvent:
-		return r.Community, r.Repo
-	case *collect.Recognition:
-		return r.Community, r.Repo
-	case *collect.Event:
-		return r.Community, r.Repo
+// rowRules are what leaving people out does to a row beyond what the
+// registry's login columns say (see filterTable), for the tables that hold
+// people by name and email: a commit's author, committer and co-authors
+// (and their Co-authored-by lines), an event's commit author and an
+// assignment's assignee. A rule returns whether to keep the row, and may
+// edit it.
+func rowRules(x *Exclusions) map[*schema.Table]func(row any) bool {
+	return map[*schema.Table]func(row any) bool{
+		schema.Commits: func(row any) bool {
+			r := row.(*schema.Commit)
+			if x.author(r.AuthorLogin, r.AuthorName, r.AuthorEmail) {
+				return false
+			}
+			if x.author(r.CommitterLogin, r.CommitterName, r.CommitterEmail) {
+				r.CommitterLogin, r.CommitterName, r.CommitterEmail = nil, "", ""
+			}
+			var names, emails []string
+			var gone []string
+			for i := range r.CoAuthorNames {
+				email := ""
+				if i < len(r.CoAuthorEmails) {
+					email = r.CoAuthorEmails[i]
+				}
+				if x.author(nil, r.CoAuthorNames[i], email) {
+					gone = append(gone, strings.ToLower(email))
+					continue
+				}
+				names, emails = append(names, r.CoAuthorNames[i]), append(emails, email)
+			}
+			if len(gone) > 0 {
+				r.CoAuthorNames, r.CoAuthorEmails = names, emails
+				r.Message = dropTrailers(r.Message, gone)
+			}
+			return true
+		},
+		schema.Events: func(row any) bool {
+			r := row.(*schema.Event)
+			if r.Kind == schema.KindCommit || r.Kind == schema.KindCommitCoauthor {
+				var name, email string
+				if r.AuthorName != nil {
+					name = *r.AuthorName
+				}
+				if r.AuthorEmail != nil {
+					email = *r.AuthorEmail
+				}
+				if x.author(r.Actor, name, email) {
+					return false
+				}
+			}
+			if r.Kind == schema.KindAssigned && x.loginPtr(r.Detail) {
+				r.Detail = nil
+			}
+			return true
+		},
 	}
-	return "", ""
 }
 
-// filterTable rewrites dir/name.parquet with the rows keep accepts (keep
-// may edit the row it is given).
-func filterTable[T placed](f *filter, name string, keep func(*T) bool) {
+// filterTable rewrites dir/TABLE.parquet without the excluded people's
+// rows: a row goes when rule (if any) says so or one of the table's
+// subject login columns names an excluded person; in its other login
+// columns, the mentions of excluded people go. A table with no login
+// column and no rule is left as it is.
+func filterTable(f *filter, t *schema.Table, x *Exclusions, rule func(row any) bool) {
 	if f.err != nil {
 		return
 	}
-	path := filepath.Join(f.dir, name+".parquet")
+	path := filepath.Join(f.dir, t.File())
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return
 	}
-	_, err := table.Rewrite(f.ctx, path, path, func(row *T) (T, bool) {
-		if keep(row) {
-			return *row, true
+	var subjects, mentions []int
+	for i := range t.Row.NumField() {
+		name, _, _ := strings.Cut(t.Row.Field(i).Tag.Get("parquet"), ",")
+		if c, ok := t.Column(name); ok && c.Class == schema.Login {
+			if c.Subject {
+				subjects = append(subjects, i)
+			} else {
+				mentions = append(mentions, i)
+			}
 		}
-		f.removed[name]++
-		c, r := placeOf(row)
-		f.perRepo[[2]string{name, c + "\x00" + r}]++
-		return *row, false
+	}
+	if len(subjects)+len(mentions) == 0 && rule == nil {
+		return
+	}
+	community, repo := fieldIndex(t.Row, "community"), fieldIndex(t.Row, "repo")
+	keep := func(row reflect.Value) bool {
+		if rule != nil && !rule(row.Addr().Interface()) {
+			return false
+		}
+		for _, i := range subjects {
+			if excludedValue(x, row.Field(i)) {
+				return false
+			}
+		}
+		for _, i := range mentions {
+			dropMentions(x, row.Field(i))
+		}
+		return true
+	}
+	err := rewriteType(f.ctx, path, t.Row, func(row reflect.Value) bool {
+		if keep(row) {
+			return true
+		}
+		f.removed[t.Name]++
+		var c, r string
+		if community >= 0 && repo >= 0 {
+			c, r = row.Field(community).String(), row.Field(repo).String()
+		}
+		f.perRepo[[2]string{t.Name, c + "\x00" + r}]++
+		return false
 	})
 	if err != nil {
-		f.err = fmt.Errorf("leave out excluded people from %s: %w", name, err)
+		f.err = fmt.Errorf("leave out excluded people from %s: %w", t.Name, err)
 	}
+}
+
+// excludedValue reports whether the login (string or *string) v is of an
+// excluded person.
+func excludedValue(x *Exclusions, v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.String:
+		return x.Login(v.String())
+	case reflect.Pointer:
+		return !v.IsNil() && x.Login(v.Elem().String())
+	case reflect.Slice:
+		for i := range v.Len() {
+			if x.Login(v.Index(i).String()) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// dropMentions removes the excluded people's logins from v: a list loses
+// them, a nullable login becomes null, a login empty.
+func dropMentions(x *Exclusions, v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Slice:
+		if excludedValue(x, v) {
+			logins := slices.DeleteFunc(slices.Clone(v.Interface().([]string)), x.Login)
+			v.Set(reflect.ValueOf(logins))
+		}
+	case reflect.Pointer, reflect.String:
+		if excludedValue(x, v) {
+			v.SetZero()
+		}
+	}
+}
+
+// fieldIndex returns the index of the field of typ that holds column
+// name, or -1.
+func fieldIndex(typ reflect.Type, name string) int {
+	for i := range typ.NumField() {
+		if n, _, _ := strings.Cut(typ.Field(i).Tag.Get("parquet"), ","); n == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// rewriteType rewrites the table of rows of type typ at path in place with
+// the rows keep accepts (keep may edit the row it is given), keeping the
+// file's metadata.
+func rewriteType(ctx context.Context, path string, typ reflect.Type, keep func(row reflect.Value) bool) error {
+	inherit, err := table.Inherited(path)
+	if err != nil {
+		return err
+	}
+	w, err := table.CreateType(path, typ, inherit)
+	if err != nil {
+		return err
+	}
+	var out reflect.Value
+	err = table.ScanType(path, typ, nil, func(batch reflect.Value) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if !out.IsValid() {
+			out = reflect.MakeSlice(batch.Type(), 0, batch.Len())
+		}
+		out = out.Slice(0, 0)
+		for i := range batch.Len() {
+			if row := batch.Index(i); keep(row) {
+				out = reflect.Append(out, row)
+			}
+		}
+		return w.Write(out)
+	})
+	if err != nil {
+		w.Abort()
+		return err
+	}
+	return w.Close()
 }
 
 // fixManifest lowers the row counts of collection.json by the rows
 // removed. Fields it does not know are kept.
 func (f *filter) fixManifest() error {
-	path := filepath.Join(f.dir, collect.ManifestFile)
+	path := filepath.Join(f.dir, schema.ManifestFile)
 	var m map[string]any
 	if ok, err := readJSON(path, &m); err != nil || !ok {
 		return err

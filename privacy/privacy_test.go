@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/journeys-dev/journeys/analyze"
-	"github.com/journeys-dev/journeys/collect"
 	"github.com/journeys-dev/journeys/internal/table"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 var testKey = []byte("0123456789abcdef-test-key")
@@ -83,15 +83,15 @@ func rawFixture(t *testing.T, dir string) {
 			t.Fatal(err)
 		}
 	}
-	must(table.WriteFile(filepath.Join(dir, "repos.parquet"), []collect.Repo{
+	must(table.WriteFile(filepath.Join(dir, "repos.parquet"), []schema.Repo{
 		{Community: "c", Repo: "alice/alice-notes", Status: "ok", CreatedAt: &at, CollectedAt: at},
 		{Community: "c", Repo: "org/tool", Status: "ok", CreatedAt: &at, CollectedAt: at},
 	}))
-	must(table.WriteFile(filepath.Join(dir, "issues.parquet"), []collect.Issue{
+	must(table.WriteFile(filepath.Join(dir, "issues.parquet"), []schema.Issue{
 		{Community: "c", Repo: "org/tool", Number: 1, Title: "Alice Liddell's idea", Author: ptr("alice"), Labels: []string{"from-alice"}, CreatedAt: at, UpdatedAt: at},
 		{Community: "c", Repo: "org/tool", Number: 2, Title: "bob's bug", Author: ptr("bob"), Assignees: []string{"Alice", "carol"}, CreatedAt: at, UpdatedAt: at},
 	}))
-	must(table.WriteFile(filepath.Join(dir, "commits.parquet"), []collect.Commit{
+	must(table.WriteFile(filepath.Join(dir, "commits.parquet"), []schema.Commit{
 		{Community: "c", Repo: "org/tool", SHA: "a1", AuthorName: "Alice Liddell", AuthorEmail: "alice@wonder.example", AuthorLogin: ptr("alice"), AuthorDate: at, CommitterDate: at, Message: "fix"},
 		{Community: "c", Repo: "org/tool", SHA: "a2", AuthorName: "Alice Liddell", AuthorEmail: "al@home.example", AuthorDate: at, CommitterDate: at, Message: "unlinked"},
 		{Community: "c", Repo: "org/tool", SHA: "b1", AuthorName: "Bob", AuthorEmail: "bob@x.example", AuthorLogin: ptr("bob"), AuthorDate: at, CommitterDate: at,
@@ -99,29 +99,29 @@ func rawFixture(t *testing.T, dir string) {
 			Message:       "feature\n\nCo-authored-by: Alice Liddell <alice@wonder.example>\nCo-authored-by: Carol <carol@x.example>",
 			CoAuthorNames: []string{"Alice Liddell", "Carol"}, CoAuthorEmails: []string{"alice@wonder.example", "carol@x.example"}},
 	}))
-	must(table.WriteFile(filepath.Join(dir, "forks.parquet"), []collect.Fork{
+	must(table.WriteFile(filepath.Join(dir, "forks.parquet"), []schema.Fork{
 		{Community: "c", Repo: "org/tool", ForkRepo: "alice/tool", Owner: "alice", OwnerType: "User", CreatedAt: at},
 		{Community: "c", Repo: "org/tool", ForkRepo: "carol/tool", Owner: "carol", OwnerType: "User", CreatedAt: at},
 	}))
-	must(table.WriteFile(filepath.Join(dir, "recognitions.parquet"), []collect.Recognition{
+	must(table.WriteFile(filepath.Join(dir, "recognitions.parquet"), []schema.Recognition{
 		{Community: "c", Repo: "org/tool", Login: "alice", Name: ptr("Alice Liddell"), Contributions: []string{"doc"}},
 		{Community: "c", Repo: "org/tool", Login: "carol", Name: ptr("Carol"), Contributions: []string{"code"}},
 	}))
-	must(table.WriteFile(filepath.Join(dir, "events.parquet"), []collect.Event{
-		{Community: "c", Repo: "alice/alice-notes", Actor: ptr("alice"), ActorType: ptr("User"), Kind: collect.KindStar, OccurredAt: at, SourceID: "star:alice"},
-		{Community: "c", Repo: "org/tool", Actor: ptr("alice"), Kind: collect.KindCommit, OccurredAt: at, AuthorName: ptr("Alice Liddell"), AuthorEmail: ptr("alice@wonder.example"), SourceID: "commit:a1"},
-		{Community: "c", Repo: "org/tool", Kind: collect.KindCommit, OccurredAt: at, AuthorName: ptr("Alice Liddell"), AuthorEmail: ptr("al@home.example"), SourceID: "commit:a2"},
-		{Community: "c", Repo: "org/tool", Actor: ptr("bob"), Kind: collect.KindPRMerged, OccurredAt: at, TargetNumber: ptr(int64(1)), TargetAuthor: ptr("alice"), SourceID: "merge:1"},
-		{Community: "c", Repo: "org/tool", Actor: ptr("bob"), Kind: collect.KindAssigned, OccurredAt: at, TargetNumber: ptr(int64(2)), Detail: ptr("alice"), SourceID: "event:7"},
-		{Community: "c", Repo: "org/tool", Actor: ptr("bob"), Kind: collect.KindLabeled, OccurredAt: at, TargetNumber: ptr(int64(2)), Detail: ptr("ask-alice"), SourceID: "event:8"},
-		{Community: "c", Repo: "org/tool", Actor: ptr("carol"), Kind: collect.KindFork, OccurredAt: at, Detail: ptr("carol/tool"), SourceID: "fork:9"},
-		{Community: "c", Repo: "org/tool", Actor: ptr("carol"), Kind: collect.KindReview, OccurredAt: at, TargetNumber: ptr(int64(2)), Detail: ptr("APPROVED"), SourceID: "review:3"},
-		{Community: "c", Repo: "org/tool", Kind: collect.KindCommitCoauthor, OccurredAt: at, AuthorName: ptr("Carol"), AuthorEmail: ptr("carol@x.example"), SourceID: "commit:b1:coauthor:2"},
+	must(table.WriteFile(filepath.Join(dir, "events.parquet"), []schema.Event{
+		{Community: "c", Repo: "alice/alice-notes", Actor: ptr("alice"), ActorType: ptr("User"), Kind: schema.KindStar, OccurredAt: at, SourceID: "star:alice"},
+		{Community: "c", Repo: "org/tool", Actor: ptr("alice"), Kind: schema.KindCommit, OccurredAt: at, AuthorName: ptr("Alice Liddell"), AuthorEmail: ptr("alice@wonder.example"), SourceID: "commit:a1"},
+		{Community: "c", Repo: "org/tool", Kind: schema.KindCommit, OccurredAt: at, AuthorName: ptr("Alice Liddell"), AuthorEmail: ptr("al@home.example"), SourceID: "commit:a2"},
+		{Community: "c", Repo: "org/tool", Actor: ptr("bob"), Kind: schema.KindPRMerged, OccurredAt: at, TargetNumber: ptr(int64(1)), TargetAuthor: ptr("alice"), SourceID: "merge:1"},
+		{Community: "c", Repo: "org/tool", Actor: ptr("bob"), Kind: schema.KindAssigned, OccurredAt: at, TargetNumber: ptr(int64(2)), Detail: ptr("alice"), SourceID: "event:7"},
+		{Community: "c", Repo: "org/tool", Actor: ptr("bob"), Kind: schema.KindLabeled, OccurredAt: at, TargetNumber: ptr(int64(2)), Detail: ptr("ask-alice"), SourceID: "event:8"},
+		{Community: "c", Repo: "org/tool", Actor: ptr("carol"), Kind: schema.KindFork, OccurredAt: at, Detail: ptr("carol/tool"), SourceID: "fork:9"},
+		{Community: "c", Repo: "org/tool", Actor: ptr("carol"), Kind: schema.KindReview, OccurredAt: at, TargetNumber: ptr(int64(2)), Detail: ptr("APPROVED"), SourceID: "review:3"},
+		{Community: "c", Repo: "org/tool", Kind: schema.KindCommitCoauthor, OccurredAt: at, AuthorName: ptr("Carol"), AuthorEmail: ptr("carol@x.example"), SourceID: "commit:b1:coauthor:2"},
 	}))
 	manifest := `{"tool_version": "t", "repos": [{"community": "c", "repo": "alice/alice-notes", "status": "failed", "error": "GET /repos/alice/alice-notes: 500", "rows": {"events": 1}},
 	 {"community": "c", "repo": "org/tool", "status": "ok", "rows": {"events": 8, "commits": 3, "issues": 2}}],
 	 "tables": {"events": 9, "commits": 3, "issues": 2, "forks": 2}, "incomplete": ["reviews of alice/alice-notes failed"], "future_field": 1}`
-	must(os.WriteFile(filepath.Join(dir, collect.ManifestFile), []byte(manifest), 0o644))
+	must(os.WriteFile(filepath.Join(dir, schema.ManifestFile), []byte(manifest), 0o644))
 }
 
 // An excluded person's rows are removed; where they are only mentioned,
@@ -143,12 +143,12 @@ func TestFilterDirLeavesExcludedPeopleOut(t *testing.T) {
 			}
 		}
 	}
-	commits, _ := table.ReadFile[collect.Commit](filepath.Join(dir, "commits.parquet"))
+	commits, _ := table.ReadFile[schema.Commit](filepath.Join(dir, "commits.parquet"))
 	if len(commits) != 1 || commits[0].SHA != "b1" || commits[0].CommitterLogin != nil || commits[0].CommitterEmail != "" ||
 		strings.Join(commits[0].CoAuthorEmails, ",") != "carol@x.example" || strings.Contains(commits[0].Message, "Alice") {
 		t.Errorf("commits = %+v", commits)
 	}
-	events, _ := table.ReadFile[collect.Event](filepath.Join(dir, "events.parquet"))
+	events, _ := table.ReadFile[schema.Event](filepath.Join(dir, "events.parquet"))
 	for _, e := range events {
 		if e.SourceID == "merge:1" && e.TargetAuthor != nil {
 			t.Error("the merge of alice's pull request still names her")
@@ -157,12 +157,12 @@ func TestFilterDirLeavesExcludedPeopleOut(t *testing.T) {
 			t.Error("the assignment still names alice")
 		}
 	}
-	issues, _ := table.ReadFile[collect.Issue](filepath.Join(dir, "issues.parquet"))
+	issues, _ := table.ReadFile[schema.Issue](filepath.Join(dir, "issues.parquet"))
 	if len(issues) != 1 || strings.Join(issues[0].Assignees, ",") != "carol" {
 		t.Errorf("issues = %+v", issues)
 	}
 	var m map[string]any
-	b, _ := os.ReadFile(filepath.Join(dir, collect.ManifestFile))
+	b, _ := os.ReadFile(filepath.Join(dir, schema.ManifestFile))
 	json.Unmarshal(b, &m)
 	if tables := m["tables"].(map[string]any); tables["events"] != float64(6) || tables["commits"] != float64(1) {
 		t.Errorf("manifest tables = %v", tables)
@@ -191,15 +191,15 @@ func dump(t *testing.T, path string) string {
 	var err error
 	switch filepath.Base(path) {
 	case "issues.parquet":
-		rows, err = table.ReadFile[collect.Issue](path)
+		rows, err = table.ReadFile[schema.Issue](path)
 	case "commits.parquet":
-		rows, err = table.ReadFile[collect.Commit](path)
+		rows, err = table.ReadFile[schema.Commit](path)
 	case "forks.parquet":
-		rows, err = table.ReadFile[collect.Fork](path)
+		rows, err = table.ReadFile[schema.Fork](path)
 	case "recognitions.parquet":
-		rows, err = table.ReadFile[collect.Recognition](path)
+		rows, err = table.ReadFile[schema.Recognition](path)
 	case "events.parquet":
-		rows, err = table.ReadFile[collect.Event](path)
+		rows, err = table.ReadFile[schema.Event](path)
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -215,23 +215,23 @@ func TestPublishPseudonymizesAndDropsColumns(t *testing.T) {
 	src, dst := t.TempDir(), t.TempDir()
 	rawFixture(t, src)
 	at := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
-	table.WriteFile(filepath.Join(src, analyze.IdentitiesFile), []analyze.Identity{
+	table.WriteFile(filepath.Join(src, schema.Identities.File()), []schema.Identity{
 		{Community: "c", Name: "Alice Liddell", Email: "alice@wonder.example", Login: ptr("alice"), Method: analyze.MethodGitHubLink, Commits: 1},
 		{Community: "c", Name: "Alice Liddell", Email: "al@home.example", Login: ptr("alice"), Method: analyze.MethodSameName, Commits: 1},
 		{Community: "c", Name: "A. L.", Email: "x@y.example", Login: ptr("alice"), Method: analyze.MethodSameName, Commits: 2},
 		{Community: "c", Name: "Nobody", Email: "n@x.example", Method: analyze.MethodUnresolved, Commits: 1},
 	})
-	table.WriteFile(filepath.Join(src, analyze.ContributorsFile), []analyze.Contributor{{Community: "c", Login: "alice", Stage: "participation", StageReachedAt: at}})
-	table.WriteFile(filepath.Join(src, analyze.BotsFile), []analyze.Bot{{Login: "dependabot[bot]", Reason: analyze.BotReasonSuffix, Events: 3}})
-	os.WriteFile(filepath.Join(src, analyze.ManifestFile), []byte(`{"communities": ["c"], "pseudonymized": false}`), 0o644)
+	table.WriteFile(filepath.Join(src, schema.Contributors.File()), []schema.Contributor{{Community: "c", Login: "alice", Stage: "participation", StageReachedAt: at}})
+	table.WriteFile(filepath.Join(src, schema.Bots.File()), []schema.Bot{{Login: "dependabot[bot]", Reason: analyze.BotReasonSuffix, Events: 3}})
+	os.WriteFile(filepath.Join(src, schema.AnalysisManifestFile), []byte(`{"communities": ["c"], "pseudonymized": false}`), 0o644)
 	// An earlier, unpseudonymized output file with no source now is removed.
-	os.WriteFile(filepath.Join(dst, analyze.TransitionsFile), []byte("stale"), 0o644)
+	os.WriteFile(filepath.Join(dst, schema.Transitions.File()), []byte("stale"), 0o644)
 
 	p, _ := NewPseudonymizer(testKey)
 	if err := Publish(context.Background(), src, dst, PublishOptions{Pseudonymizer: p}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(dst, analyze.TransitionsFile)); err == nil {
+	if _, err := os.Stat(filepath.Join(dst, schema.Transitions.File())); err == nil {
 		t.Error("a stale output file was kept")
 	}
 	var all strings.Builder
@@ -243,32 +243,12 @@ func TestPublishPseudonymizesAndDropsColumns(t *testing.T) {
 			all.Write(b)
 		}
 	}
-	events, err := table.ReadFile[Event](filepath.Join(dst, "events.parquet"))
+	for _, tb := range schema.Tables {
+		all.WriteString(valuesOf(t, filepath.Join(dst, tb.File())))
+	}
+	events, err := table.ReadFile[schema.Event](filepath.Join(dst, "events.parquet"))
 	if err != nil {
 		t.Fatal(err)
-	}
-	b, _ := json.Marshal(events)
-	all.Write(b)
-	for _, name := range []string{"issues", "commits", "forks", "recognitions", "repos"} {
-		var rows any
-		path := filepath.Join(dst, name+".parquet")
-		switch name {
-		case "issues":
-			rows, err = table.ReadFile[Issue](path)
-		case "commits":
-			rows, err = table.ReadFile[Commit](path)
-		case "forks":
-			rows, err = table.ReadFile[Fork](path)
-		case "recognitions":
-			rows, err = table.ReadFile[Recognition](path)
-		case "repos":
-			rows, err = table.ReadFile[Repo](path)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := json.Marshal(rows)
-		all.Write(b)
 	}
 	text := strings.ToLower(all.String())
 	for _, s := range []string{"alice", "liddell", "wonder.example", "carol@", "bob's", "dependabot"} {
@@ -277,21 +257,25 @@ func TestPublishPseudonymizesAndDropsColumns(t *testing.T) {
 		}
 	}
 	alice := p.Login("alice")
-	repos, _ := table.ReadFile[Repo](filepath.Join(dst, "repos.parquet"))
+	repos, _ := table.ReadFile[schema.Repo](filepath.Join(dst, "repos.parquet"))
 	if repos[0].Repo != alice+"/"+alice+"-notes" || repos[1].Repo != "org/tool" {
 		t.Errorf("published repos = %q, %q", repos[0].Repo, repos[1].Repo)
 	}
 	// The columns are gone, not blanked: reading them back as raw rows
 	// finds them empty, and the published schema lacks them.
-	rawCommits, _ := table.ReadFile[collect.Commit](filepath.Join(dst, "commits.parquet"))
+	rawCommits, _ := table.ReadFile[schema.Commit](filepath.Join(dst, "commits.parquet"))
 	if rawCommits[0].AuthorName != "" || rawCommits[0].Message != "" || rawCommits[0].AuthorEmail != "" {
 		t.Error("commit names, emails or message were published")
 	}
-	commits, _ := table.ReadFile[Commit](filepath.Join(dst, "commits.parquet"))
+	type publishedCommit struct {
+		CommitterLogin *string `parquet:"committer_login"`
+		CoAuthors      int64   `parquet:"co_authors"`
+	}
+	commits, _ := table.ReadFile[publishedCommit](filepath.Join(dst, "commits.parquet"))
 	if commits[2].CoAuthors != 2 || *commits[2].CommitterLogin != alice {
 		t.Errorf("published commit = %+v", commits[2])
 	}
-	byID := map[string]Event{}
+	byID := map[string]schema.Event{}
 	for _, e := range events {
 		byID[e.SourceID] = e
 	}
@@ -307,18 +291,18 @@ func TestPublishPseudonymizesAndDropsColumns(t *testing.T) {
 	if d := byID["review:3"].Detail; d == nil || *d != "APPROVED" {
 		t.Error("the review state was lost")
 	}
-	ids, _ := table.ReadFile[Identity](filepath.Join(dst, analyze.IdentitiesFile))
+	ids, _ := table.ReadFile[Identity](filepath.Join(dst, schema.Identities.File()))
 	if len(ids) != 3 || *ids[0].Login != alice || ids[0].Identities+ids[1].Identities != 3 || ids[2].Login != nil || ids[2].Method != analyze.MethodUnresolved {
 		t.Errorf("identities = %+v", ids)
 	}
 	var am map[string]any
-	b, _ = os.ReadFile(filepath.Join(dst, analyze.ManifestFile))
+	b, _ := os.ReadFile(filepath.Join(dst, schema.AnalysisManifestFile))
 	json.Unmarshal(b, &am)
 	if am["pseudonymized"] != true {
 		t.Error("analysis.json is not marked pseudonymized")
 	}
 	var cm map[string]any
-	b, _ = os.ReadFile(filepath.Join(dst, collect.ManifestFile))
+	b, _ = os.ReadFile(filepath.Join(dst, schema.ManifestFile))
 	json.Unmarshal(b, &cm)
 	if r := cm["repos"].([]any)[0].(map[string]any); r["repo"] != alice+"/"+alice+"-notes" || r["error"] != nil {
 		t.Errorf("collection.json repo = %v", r)

@@ -2,7 +2,9 @@
 // people who asked to be left out (Exclusions, FilterDir) and publishes a
 // pseudonymized copy of a private workspace (Publish), where every login is
 // replaced by a keyed pseudonym and names, emails and free text are
-// dropped. docs/privacy.md says what it protects and what it does not.
+// dropped. Both follow the registry of tables (schema.Tables): its login
+// columns say whose a row is, and every column's privacy class how it is
+// published. docs/privacy.md says what it protects and what it does not.
 package privacy
 
 import (

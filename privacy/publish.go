@@ -9,24 +9,25 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
+	"sort"
 	"strings"
 
-	"github.com/journeys-dev/journeys/analyze"
-	"github.com/journeys-dev/journeys/collect"
 	"github.com/journeys-dev/journeys/internal/table"
+	"github.com/journeys-dev/journeys/schema"
 )
 
-// Published lists the files Publish writes, in the order it writes them.
-var Published = []string{
-	ReposTable + ".parquet", IssuesTable + ".parquet", PullRequestsTable + ".parquet",
-	CommentsTable + ".parquet", ReviewsTable + ".parquet", CommitsTable + ".parquet",
-	StargazersTable + ".parquet", ForksTable + ".parquet", IssueEventsTable + ".parquet",
-	RecognitionsTable + ".parquet", EventsTable + ".parquet",
-	analyze.ContributorsFile, analyze.ContributorMonthFile, analyze.TransitionsFile,
-	analyze.FunnelFile, analyze.IdentitiesFile, analyze.BotsFile, analyze.CohortsFile,
-	analyze.SensitivityFile, analyze.MetricsFile,
-	collect.ManifestFile, analyze.ManifestFile,
+// Published lists the files Publish writes, in the order it writes them:
+// every table of the registry, then the two manifests.
+var Published = publishedFiles()
+
+func publishedFiles() []string {
+	var out []string
+	for _, t := range schema.Tables {
+		out = append(out, t.File())
+	}
+	return append(out, schema.ManifestFile, schema.AnalysisManifestFile)
 }
 
 // PublishOptions say how to publish.
@@ -34,16 +35,24 @@ type PublishOptions struct {
 	// Pseudonymizer makes the pseudonyms. Required.
 	Pseudonymizer *Pseudonymizer
 	Logger        *slog.Logger
+
+	// tables are the tables to publish (default: schema.Tables).
+	tables []*schema.Table
 }
 
 // Publish writes a pseudonymized copy of the tables and manifests of the
-// private folder src into dst: every login becomes its pseudonym (in
-// every column that holds one, in source ids, and as the owner of a
-// repository owned by a person), and the columns that hold names, emails
-// or free text are left out (see the row types of this package). A file
-// of Published that src lacks is removed from dst, so that no earlier
-// output stays beside the new one; other files of src are not copied.
-// Each file is written atomically.
+// private folder src into dst. Every column is published as its privacy
+// class (schema.Class) says: a public column as it is; a repository with
+// the login of a person who owns it replaced by its pseudonym; a login as
+// its pseudonym; a personal or free-text column not at all. events.parquet's
+// detail follows the class of each event's kind (schema.Kind.DetailClass)
+// and its source ids have their logins pseudonymized; commits.parquet gets
+// co_authors, the count of the co-authors it leaves out; identities.parquet
+// is aggregated per login and method; bots.parquet is sorted by pseudonym.
+// A table with a column of no privacy class is an error naming it, and
+// nothing is written. A file of Published that src lacks is removed from
+// dst, so that no earlier output stays beside the new one; other files of
+// src are not copied. Each file is written atomically.
 func Publish(ctx context.Context, src, dst string, opts PublishOptions) error {
 	if opts.Pseudonymizer == nil {
 		return errors.New("publish: no pseudonymizer")
@@ -51,6 +60,17 @@ func Publish(ctx context.Context, src, dst string, opts PublishOptions) error {
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
+	}
+	tables := opts.tables
+	if tables == nil {
+		tables = schema.Tables
+	}
+	plans := make([]*plan, len(tables))
+	for i, t := range tables {
+		var err error
+		if plans[i], err = planOf(t); err != nil {
+			return fmt.Errorf("publish: %w", err)
+		}
 	}
 	same, err := sameDir(src, dst)
 	if err != nil {
@@ -66,106 +86,278 @@ func Publish(ctx context.Context, src, dst string, opts PublishOptions) error {
 	if err := pb.learnOwners(); err != nil {
 		return err
 	}
-	p := pb.p
-	repo := pb.repo
-	publishTable(pb, ReposTable+".parquet", func(r *collect.Repo) Repo {
-		return Repo{Community: r.Community, Repo: repo(r.Repo), ID: r.ID, DefaultBranch: r.DefaultBranch, CreatedAt: r.CreatedAt,
-			PushedAt: r.PushedAt, Fork: r.Fork, Archived: r.Archived, Stars: r.Stars, Forks: r.Forks,
-			HasContributorsFile: r.HasContributorsFile, Status: r.Status, CollectedAt: r.CollectedAt}
-	})
-	publishTable(pb, IssuesTable+".parquet", func(r *collect.Issue) Issue {
-		return Issue{Community: r.Community, Repo: repo(r.Repo), Number: r.Number, ID: r.ID, IsPullRequest: r.IsPullRequest,
-			State: r.State, StateReason: r.StateReason, Author: p.LoginPtr(r.Author), AuthorType: r.AuthorType,
-			AuthorAssociation: r.AuthorAssociation, Assignees: p.Logins(r.Assignees), CommentCount: r.CommentCount,
-			CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, ClosedAt: r.ClosedAt, MergedAt: r.MergedAt}
-	})
-	publishTable(pb, PullRequestsTable+".parquet", func(r *collect.PullRequest) collect.PullRequest {
-		o := *r
-		o.Repo, o.Author, o.MergedBy = repo(r.Repo), p.LoginPtr(r.Author), p.LoginPtr(r.MergedBy)
-		return o
-	})
-	publishTable(pb, CommentsTable+".parquet", func(r *collect.Comment) collect.Comment {
-		o := *r
-		o.Repo, o.Author = repo(r.Repo), p.LoginPtr(r.Author)
-		return o
-	})
-	publishTable(pb, ReviewsTable+".parquet", func(r *collect.Review) collect.Review {
-		o := *r
-		o.Repo, o.Author = repo(r.Repo), p.LoginPtr(r.Author)
-		return o
-	})
-	publishTable(pb, CommitsTable+".parquet", func(r *collect.Commit) Commit {
-		return Commit{Community: r.Community, Repo: repo(r.Repo), SHA: r.SHA, AuthorDate: r.AuthorDate, CommitterDate: r.CommitterDate,
-			AuthorLogin: p.LoginPtr(r.AuthorLogin), AuthorType: r.AuthorType, CommitterLogin: p.LoginPtr(r.CommitterLogin),
-			ParentCount: r.ParentCount, CoAuthors: int64(len(r.CoAuthorEmails))}
-	})
-	publishTable(pb, StargazersTable+".parquet", func(r *collect.Stargazer) collect.Stargazer {
-		o := *r
-		o.Repo, o.Login = repo(r.Repo), p.Login(r.Login)
-		return o
-	})
-	publishTable(pb, ForksTable+".parquet", func(r *collect.Fork) Fork {
-		return Fork{Community: r.Community, Repo: repo(r.Repo), Owner: p.Login(r.Owner), OwnerType: r.OwnerType, CreatedAt: r.CreatedAt}
-	})
-	publishTable(pb, IssueEventsTable+".parquet", func(r *collect.IssueEvent) IssueEvent {
-		return IssueEvent{Community: r.Community, Repo: repo(r.Repo), ID: r.ID, Number: r.Number, Event: r.Event,
-			Actor: p.LoginPtr(r.Actor), ActorType: r.ActorType, CreatedAt: r.CreatedAt, Assignee: p.LoginPtr(r.Assignee), CommitID: r.CommitID}
-	})
-	publishTable(pb, RecognitionsTable+".parquet", func(r *collect.Recognition) Recognition {
-		return Recognition{Community: r.Community, Repo: repo(r.Repo), Login: p.Login(r.Login),
-			Contributions: r.Contributions, FirstListedAt: r.FirstListedAt, FirstListedBy: r.FirstListedBy}
-	})
-	publishTable(pb, EventsTable+".parquet", func(r *collect.Event) Event {
-		return Event{Community: r.Community, Repo: repo(r.Repo), Actor: p.LoginPtr(r.Actor), ActorType: r.ActorType, Kind: r.Kind,
-			OccurredAt: r.OccurredAt, TargetNumber: r.TargetNumber, TargetAuthor: p.LoginPtr(r.TargetAuthor),
-			TargetIsPullRequest: r.TargetIsPullRequest, Detail: pb.detail(r), SourceID: pb.sourceID(r.SourceID)}
-	})
-	// The evidence names a repository, which may be named after a person.
-	evidenceRepo := func(r *string) *string {
-		if r == nil {
-			return nil
+	for _, pl := range plans {
+		switch pl.table {
+		case schema.Identities:
+			pb.identities()
+		default:
+			pb.publish(pl)
 		}
-		s := repo(*r)
-		return &s
 	}
-	publishTable(pb, analyze.ContributorsFile, func(r *analyze.Contributor) analyze.Contributor {
-		o := *r
-		o.Login = p.Login(r.Login)
-		o.EventRepo = evidenceRepo(r.EventRepo)
-		return o
-	})
-	publishTable(pb, analyze.ContributorMonthFile, func(r *analyze.ContributorMonth) analyze.ContributorMonth {
-		o := *r
-		o.Login = p.Login(r.Login)
-		return o
-	})
-	publishTable(pb, analyze.TransitionsFile, func(r *analyze.Transition) analyze.Transition {
-		o := *r
-		o.Login = p.Login(r.Login)
-		o.EventRepo = evidenceRepo(r.EventRepo)
-		return o
-	})
-	publishTable(pb, analyze.FunnelFile, func(r *analyze.FunnelRow) analyze.FunnelRow { return *r })
-	pb.identities()
-	pb.bots()
-	// Cohorts count people and name nobody: copied as they are.
-	publishTable(pb, analyze.CohortsFile, func(r *analyze.CohortRow) analyze.CohortRow { return *r })
-	// So does the sensitivity analysis, when there is one.
-	publishTable(pb, analyze.SensitivityFile, func(r *analyze.SensitivityRow) analyze.SensitivityRow { return *r })
-	// Metrics are counts and times per community and month, naming
-	// nobody: copied as they are.
-	publishTable(pb, analyze.MetricsFile, func(r *analyze.MetricRow) analyze.MetricRow { return *r })
 	if pb.err != nil {
 		return pb.err
 	}
-	if err := p.Err(); err != nil {
+	if err := pb.p.Err(); err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
 	if err := pb.manifests(); err != nil {
 		return err
 	}
-	log.Info("published pseudonymized output", "out", dst, "files", pb.files, "logins", len(p.owner))
+	log.Info("published pseudonymized output", "out", dst, "files", pb.files, "logins", len(pb.p.owner))
 	return nil
+}
+
+// An op makes one column of a published row from the raw row.
+type op struct {
+	in, out int // field indices
+	how     treatment
+}
+
+type treatment int
+
+const (
+	keep       treatment = iota
+	repository           // the repository's published name
+	login                // the pseudonym
+	detail               // events.detail: by the class of the event's kind
+	sourceID             // events.source_id: its login pseudonymized
+	count                // the length of the raw list
+)
+
+// A plan says how a table is published: the published row type and how
+// each of its columns is made.
+type plan struct {
+	table *schema.Table
+	out   reflect.Type
+	ops   []op
+	kind  int // events: the field of the kind, for detail
+}
+
+// planOf makes the plan of table t from the privacy classes of its
+// columns; a column without one is an error.
+func planOf(t *schema.Table) (*plan, error) {
+	if err := t.Check(); err != nil {
+		return nil, err
+	}
+	pl := &plan{table: t, kind: -1}
+	var fields []reflect.StructField
+	add := func(in int, f reflect.StructField, how treatment) {
+		pl.ops = append(pl.ops, op{in: in, out: len(fields), how: how})
+		fields = append(fields, reflect.StructField{Name: f.Name, Type: f.Type, Tag: f.Tag})
+	}
+	for i := range t.Row.NumField() {
+		f := t.Row.Field(i)
+		tag, ok := f.Tag.Lookup("parquet")
+		if !ok || tag == "-" || !f.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(tag, ",")
+		c, _ := t.Column(name)
+		if t == schema.Events && name == "kind" {
+			pl.kind = i
+		}
+		switch {
+		case t == schema.Events && name == "detail":
+			add(i, f, detail)
+		case t == schema.Events && name == "source_id":
+			add(i, f, sourceID)
+		case c.Class == schema.Public:
+			add(i, f, keep)
+		case c.Class == schema.Repository:
+			add(i, f, repository)
+		case c.Class == schema.Login:
+			add(i, f, login)
+		case t == schema.Commits && name == "co_author_emails":
+			// Personal: left out, and counted.
+			pl.ops = append(pl.ops, op{in: i, out: -1, how: count})
+		}
+		// Personal and free-text columns are left out.
+	}
+	for i := range pl.ops {
+		if pl.ops[i].how == count {
+			pl.ops[i].out = len(fields)
+			fields = append(fields, reflect.StructField{Name: "CoAuthors", Type: reflect.TypeFor[int64](), Tag: `parquet:"co_authors"`})
+		}
+	}
+	if len(fields) == 0 {
+		return nil, fmt.Errorf("table %s: no column to publish", t.Name)
+	}
+	pl.out = reflect.StructOf(fields)
+	for _, o := range pl.ops {
+		if o.how == detail && pl.kind < 0 {
+			return nil, fmt.Errorf("table %s: a detail column with no kind column", t.Name)
+		}
+		if err := o.check(t.Row.Field(o.in).Type); err != nil {
+			return nil, fmt.Errorf("table %s: column %s: %w", t.Name, t.Row.Field(o.in).Tag.Get("parquet"), err)
+		}
+	}
+	return pl, nil
+}
+
+var (
+	stringType  = reflect.TypeFor[string]()
+	stringPtr   = reflect.TypeFor[*string]()
+	stringSlice = reflect.TypeFor[[]string]()
+)
+
+// check reports a treatment that cannot apply to a field of type typ.
+func (o op) check(typ reflect.Type) error {
+	switch o.how {
+	case repository, login:
+		if typ != stringType && typ != stringPtr && !(o.how == login && typ == stringSlice) {
+			return fmt.Errorf("a %v cannot be pseudonymized", typ)
+		}
+	case detail, sourceID:
+		if typ != stringPtr && typ != stringType {
+			return fmt.Errorf("a %v cannot be pseudonymized", typ)
+		}
+	case count:
+		if typ.Kind() != reflect.Slice {
+			return fmt.Errorf("a %v cannot be counted", typ)
+		}
+	}
+	return nil
+}
+
+// row makes the published row out from the raw row in.
+func (pb *publisher) row(pl *plan, in, out reflect.Value) {
+	for _, o := range pl.ops {
+		src, dst := in.Field(o.in), out.Field(o.out)
+		switch o.how {
+		case keep:
+			dst.Set(src)
+		case repository:
+			pb.mapString(src, dst, pb.repo)
+		case login:
+			if src.Type() == stringSlice {
+				dst.Set(reflect.ValueOf(pb.p.Logins(src.Interface().([]string))))
+				continue
+			}
+			pb.mapString(src, dst, pb.p.Login)
+		case detail:
+			switch schema.Kind(in.Field(pl.kind).String()).DetailClass() {
+			case schema.Public:
+				dst.Set(src)
+			case schema.Login:
+				pb.mapString(src, dst, pb.p.Login)
+			}
+			// Otherwise null: the column is free text.
+		case sourceID:
+			pb.mapString(src, dst, pb.sourceID)
+		case count:
+			dst.SetInt(int64(src.Len()))
+		}
+	}
+}
+
+// mapString sets dst to fn of the string or *string src (nil stays nil).
+func (pb *publisher) mapString(src, dst reflect.Value, fn func(string) string) {
+	if src.Kind() == reflect.String {
+		dst.SetString(fn(src.String()))
+		return
+	}
+	if src.IsNil() {
+		dst.SetZero()
+		return
+	}
+	s := fn(src.Elem().String())
+	dst.Set(reflect.ValueOf(&s))
+}
+
+// fieldOf returns the index of the field of the struct type typ that holds
+// column name.
+func fieldOf(typ reflect.Type, name string) (int, bool) {
+	for i := range typ.NumField() {
+		if n, _, _ := strings.Cut(typ.Field(i).Tag.Get("parquet"), ","); n == name {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// sortStable sorts rows, a slice of structs, by their string field f.
+func sortStable(rows reflect.Value, f int) {
+	swap := reflect.Swapper(rows.Interface())
+	sort.Stable(byField{rows, f, swap})
+}
+
+type byField struct {
+	rows reflect.Value
+	f    int
+	swap func(i, j int)
+}
+
+func (b byField) Len() int { return b.rows.Len() }
+func (b byField) Less(i, j int) bool {
+	return b.rows.Index(i).Field(b.f).String() < b.rows.Index(j).Field(b.f).String()
+}
+func (b byField) Swap(i, j int) { b.swap(i, j) }
+
+// publish writes dst/TABLE.parquet from src/TABLE.parquet by the plan, or
+// removes it when src has none.
+func (pb *publisher) publish(pl *plan) {
+	if pb.err != nil {
+		return
+	}
+	name := pl.table.File()
+	src, dst := filepath.Join(pb.src, name), filepath.Join(pb.dst, name)
+	if !exists(src) {
+		pb.err = removeStale(dst)
+		return
+	}
+	if err := pb.rewrite(pl, src, dst); err != nil {
+		pb.err = fmt.Errorf("publish %s: %w", name, err)
+		return
+	}
+	pb.files++
+}
+
+func (pb *publisher) rewrite(pl *plan, src, dst string) error {
+	inherit, err := table.Inherited(src)
+	if err != nil {
+		return err
+	}
+	w, err := table.CreateType(dst, pl.out, inherit)
+	if err != nil {
+		return err
+	}
+	// Bots are published in pseudonym order, so that their order says
+	// nothing of their logins; the other tables keep their rows' order.
+	sorted := pl.table == schema.Bots
+	all := reflect.MakeSlice(reflect.SliceOf(pl.out), 0, 0)
+	var out reflect.Value
+	err = table.ScanType(src, pl.table.Row, nil, func(batch reflect.Value) error {
+		if err := pb.ctx.Err(); err != nil {
+			return err
+		}
+		n := batch.Len()
+		if !out.IsValid() || out.Cap() < n {
+			out = reflect.MakeSlice(reflect.SliceOf(pl.out), n, n)
+		}
+		out = out.Slice(0, n)
+		for i := range n {
+			pb.row(pl, batch.Index(i), out.Index(i))
+		}
+		if sorted {
+			all = reflect.AppendSlice(all, out)
+			return nil
+		}
+		return w.Write(out)
+	})
+	if err == nil && sorted {
+		login, ok := fieldOf(pl.out, "login")
+		if !ok {
+			err = fmt.Errorf("%s has no login column to sort by", pl.table.Name)
+		} else {
+			sortStable(all, login)
+			err = w.Write(all)
+		}
+	}
+	if err != nil {
+		w.Abort()
+		return err
+	}
+	return w.Close()
 }
 
 type publisher struct {
@@ -184,7 +376,7 @@ type publisher struct {
 // data as anything but an Organization.
 func (pb *publisher) learnOwners() error {
 	pb.owners = map[string]string{}
-	path := filepath.Join(pb.src, ReposTable+".parquet")
+	path := filepath.Join(pb.src, schema.Repos.File())
 	if !exists(path) {
 		return nil
 	}
@@ -222,11 +414,11 @@ func (pb *publisher) learnOwners() error {
 // anything but an Organization, or authored an item.
 func (pb *publisher) people() (map[string]bool, error) {
 	out := map[string]bool{}
-	path := filepath.Join(pb.src, EventsTable+".parquet")
+	path := filepath.Join(pb.src, schema.Events.File())
 	if !exists(path) {
 		return out, nil
 	}
-	err := table.ScanColumns(path, []string{"actor", "actor_type", "target_author"}, func(batch []collect.Event) error {
+	err := table.ScanColumns(path, []string{"actor", "actor_type", "target_author"}, func(batch []schema.Event) error {
 		for i := range batch {
 			e := &batch[i]
 			if e.Actor != nil && (e.ActorType == nil || *e.ActorType != "Organization") {
@@ -252,17 +444,6 @@ func (pb *publisher) repo(r string) string {
 	return r
 }
 
-// detail keeps an event's detail where it names nobody.
-func (pb *publisher) detail(e *collect.Event) *string {
-	switch e.Kind {
-	case collect.KindReview, collect.KindRecognized:
-		return e.Detail
-	case collect.KindAssigned:
-		return pb.p.LoginPtr(e.Detail)
-	}
-	return nil
-}
-
 // sourceID pseudonymizes the logins in source ids ("star:LOGIN",
 // "all-contributors:LOGIN").
 func (pb *publisher) sourceID(id string) string {
@@ -280,13 +461,13 @@ func (pb *publisher) identities() {
 	if pb.err != nil {
 		return
 	}
-	src := filepath.Join(pb.src, analyze.IdentitiesFile)
-	dst := filepath.Join(pb.dst, analyze.IdentitiesFile)
+	src := filepath.Join(pb.src, schema.Identities.File())
+	dst := filepath.Join(pb.dst, schema.Identities.File())
 	if !exists(src) {
 		pb.err = removeStale(dst)
 		return
 	}
-	rows, err := table.ReadFile[analyze.Identity](src)
+	rows, err := table.ReadFile[schema.Identity](src)
 	if err != nil {
 		pb.err = fmt.Errorf("publish identities: %w", err)
 		return
@@ -327,35 +508,12 @@ func (pb *publisher) identities() {
 		}
 		return cmp.Compare(x.Method, y.Method)
 	})
-	if err := table.WriteFile(dst, out); err != nil {
-		pb.err = fmt.Errorf("publish identities: %w", err)
-		return
+	inherit, err := table.Inherited(src)
+	if err == nil {
+		err = table.WriteFile(dst, out, inherit)
 	}
-	pb.files++
-}
-
-// bots pseudonymizes bots.parquet, in pseudonym order.
-func (pb *publisher) bots() {
-	if pb.err != nil {
-		return
-	}
-	src := filepath.Join(pb.src, analyze.BotsFile)
-	dst := filepath.Join(pb.dst, analyze.BotsFile)
-	if !exists(src) {
-		pb.err = removeStale(dst)
-		return
-	}
-	rows, err := table.ReadFile[analyze.Bot](src)
 	if err != nil {
-		pb.err = fmt.Errorf("publish bots: %w", err)
-		return
-	}
-	for i := range rows {
-		rows[i].Login = pb.p.Login(rows[i].Login)
-	}
-	slices.SortFunc(rows, func(x, y analyze.Bot) int { return cmp.Compare(x.Login, y.Login) })
-	if err := table.WriteFile(dst, rows); err != nil {
-		pb.err = fmt.Errorf("publish bots: %w", err)
+		pb.err = fmt.Errorf("publish identities: %w", err)
 		return
 	}
 	pb.files++
@@ -367,7 +525,7 @@ func (pb *publisher) bots() {
 // in their text replaced.
 func (pb *publisher) manifests() error {
 	var cm any
-	cpath := filepath.Join(pb.src, collect.ManifestFile)
+	cpath := filepath.Join(pb.src, schema.ManifestFile)
 	ok, err := readJSON(cpath, &cm)
 	if err != nil {
 		return fmt.Errorf("publish: %w", err)
@@ -383,24 +541,24 @@ func (pb *publisher) manifests() error {
 			}
 		}
 		cm = pb.rewriteStrings(cm)
-		if err := writeJSON(filepath.Join(pb.dst, collect.ManifestFile), cm); err != nil {
+		if err := writeJSON(filepath.Join(pb.dst, schema.ManifestFile), cm); err != nil {
 			return fmt.Errorf("publish: %w", err)
 		}
 		pb.files++
-	} else if err := removeStale(filepath.Join(pb.dst, collect.ManifestFile)); err != nil {
+	} else if err := removeStale(filepath.Join(pb.dst, schema.ManifestFile)); err != nil {
 		return err
 	}
 	var am map[string]any
-	apath := filepath.Join(pb.src, analyze.ManifestFile)
+	apath := filepath.Join(pb.src, schema.AnalysisManifestFile)
 	ok, err = readJSON(apath, &am)
 	if err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
 	if !ok {
-		return removeStale(filepath.Join(pb.dst, analyze.ManifestFile))
+		return removeStale(filepath.Join(pb.dst, schema.AnalysisManifestFile))
 	}
 	am["pseudonymized"] = true
-	if err := writeJSON(filepath.Join(pb.dst, analyze.ManifestFile), pb.rewriteStrings(am)); err != nil {
+	if err := writeJSON(filepath.Join(pb.dst, schema.AnalysisManifestFile), pb.rewriteStrings(am)); err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
 	pb.files++
@@ -441,25 +599,6 @@ func (pb *publisher) rewriteText(s string) string {
 		s = replaceFold(s, owner+"/", strings.SplitN(pb.owners[r], "/", 2)[0]+"/")
 	}
 	return s
-}
-
-// publishTable writes dst/name from src/name, row by row through fn, or
-// removes dst/name when src has none.
-func publishTable[In, Out any](pb *publisher, name string, fn func(*In) Out) {
-	if pb.err != nil {
-		return
-	}
-	src, dst := filepath.Join(pb.src, name), filepath.Join(pb.dst, name)
-	if !exists(src) {
-		pb.err = removeStale(dst)
-		return
-	}
-	_, err := table.Rewrite(pb.ctx, src, dst, func(row *In) (Out, bool) { return fn(row), true })
-	if err != nil {
-		pb.err = fmt.Errorf("publish %s: %w", name, err)
-		return
-	}
-	pb.files++
 }
 
 // replaceFold replaces every case-insensitive occurrence of old in s.

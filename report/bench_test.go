@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/journeys-dev/journeys/analyze"
-	"github.com/journeys-dev/journeys/collect"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // largeInput returns a synthetic run the size of Kubernetes: people
@@ -28,7 +28,7 @@ func largeInput(people, months, events int) Input {
 	repos := make([]string, 80)
 	for i := range repos {
 		repos[i] = fmt.Sprintf("kubernetes/repo-%02d", i)
-		in.Collection.Repos = append(in.Collection.Repos, collect.RepoStatus{Community: name, Repo: repos[i], Status: "ok", Rows: map[string]int64{"events": int64(events / len(repos))}})
+		in.Collection.Repos = append(in.Collection.Repos, schema.RepoStatus{Community: name, Repo: repos[i], Status: "ok", Rows: map[string]int64{"events": int64(events / len(repos))}})
 	}
 	in.Collection.Tables = map[string]int64{"events": int64(events)}
 	logins := make([]string, people)
@@ -49,26 +49,26 @@ func largeInput(people, months, events int) Input {
 				top = s - 1
 				break
 			}
-			in.Transitions = append(in.Transitions, analyze.Transition{Community: name, Login: logins[i], FromStage: from, ToStage: analyze.Stages[s], At: at})
+			in.Transitions = append(in.Transitions, schema.Transition{Community: name, Login: logins[i], FromStage: from, ToStage: analyze.Stages[s], At: at})
 			from = ptr(analyze.Stages[s])
 			ever[s]++
 		}
 		top = max(top, 0)
 		current[top]++
-		in.Contributors = append(in.Contributors, analyze.Contributor{Community: name, Login: logins[i], Stage: analyze.Stages[top],
+		in.Contributors = append(in.Contributors, schema.Contributor{Community: name, Login: logins[i], Stage: analyze.Stages[top],
 			State: ptr(analyze.StateActive), FirstActivityAt: monthStart(first[i])})
 		for m := first[i]; m <= monthIndex(asOf); m++ {
 			s := min(top, int(m-first[i])/2)
-			in.Months = append(in.Months, analyze.ContributorMonth{Community: name, Login: logins[i], Month: monthStart(m), Stage: analyze.Stages[s], State: ptr(analyze.StateActive)})
+			in.Months = append(in.Months, schema.ContributorMonth{Community: name, Login: logins[i], Month: monthStart(m), Stage: analyze.Stages[s], State: ptr(analyze.StateActive)})
 		}
 	}
 	for s, st := range analyze.Stages {
-		in.Funnel = append(in.Funnel, analyze.FunnelRow{Community: name, Stage: st, Order: int64(s), EverMet: ever[s], CurrentCount: current[s], MedianDaysFromFirstContact: ptr(float64(40 * s))})
+		in.Funnel = append(in.Funnel, schema.FunnelRow{Community: name, Stage: st, Order: int64(s), EverMet: ever[s], CurrentCount: current[s], MedianDaysFromFirstContact: ptr(float64(40 * s))})
 	}
-	kinds := []string{collect.KindIssueComment, collect.KindIssueComment, collect.KindIssueComment, collect.KindReview, collect.KindReviewComment,
-		collect.KindCommit, collect.KindIssueOpened, collect.KindPROpened, collect.KindStar, collect.KindLabeled, collect.KindPRMerged}
+	kinds := []schema.Kind{schema.KindIssueComment, schema.KindIssueComment, schema.KindIssueComment, schema.KindReview, schema.KindReviewComment,
+		schema.KindCommit, schema.KindIssueOpened, schema.KindPROpened, schema.KindStar, schema.KindLabeled, schema.KindPRMerged}
 	user, bot := ptr("User"), ptr("Bot")
-	in.Events = make([]collect.Event, events)
+	in.Events = make([]schema.Event, events)
 	for i := range in.Events {
 		p := rng.IntN(people)
 		if rng.IntN(10) < 6 {
@@ -79,7 +79,7 @@ func largeInput(people, months, events int) Input {
 			at = asOf.Add(-time.Hour)
 		}
 		n := int64(rng.IntN(100_000))
-		e := collect.Event{Community: name, Repo: repos[n%int64(len(repos))], Actor: &logins[p], ActorType: user,
+		e := schema.Event{Community: name, Repo: repos[n%int64(len(repos))], Actor: &logins[p], ActorType: user,
 			Kind: kinds[rng.IntN(len(kinds))], OccurredAt: at, TargetNumber: &n}
 		if i%97 == 0 {
 			e.Actor, e.ActorType = ptr("k8s-ci-robot"), bot

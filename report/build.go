@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/journeys-dev/journeys/analyze"
-	"github.com/journeys-dev/journeys/collect"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // Caps on the length of lists, so that the reports stay small for the
@@ -28,19 +28,19 @@ const (
 // An Input holds everything a report is built from: the analysis tables,
 // the events and the two manifests. Build reads it and never changes it.
 type Input struct {
-	Contributors []analyze.Contributor
-	Months       []analyze.ContributorMonth
-	Transitions  []analyze.Transition
-	Funnel       []analyze.FunnelRow
-	Events       []collect.Event
+	Contributors []schema.Contributor
+	Months       []schema.ContributorMonth
+	Transitions  []schema.Transition
+	Funnel       []schema.FunnelRow
+	Events       []schema.Event
 	// Bots are the accounts the analysis set aside; their comments and
 	// reviews are not responses. May be empty.
-	Bots       []analyze.Bot
-	Collection collect.Manifest
+	Bots       []schema.Bot
+	Collection schema.Manifest
 	Analysis   analyze.Manifest
 	// Sensitivity is sensitivity.parquet; empty when the analysis ran
 	// without --sensitivity.
-	Sensitivity []analyze.SensitivityRow
+	Sensitivity []schema.SensitivityRow
 
 	ConfigPath    string
 	ToolVersion   string
@@ -108,7 +108,7 @@ type Community struct {
 	Sensitivity *Sensitivity
 }
 
-// A FunnelStage is one step of a community's funnel (analyze.FunnelRow).
+// A FunnelStage is one step of a community's funnel (schema.FunnelRow).
 type FunnelStage struct {
 	Stage string
 	// Reached counts the people who met this step (ever_met).
@@ -182,11 +182,11 @@ type QuarterResponse struct {
 // Collection is what was collected.
 type Collection struct {
 	StartedAt, FinishedAt time.Time
-	Repos                 []collect.RepoStatus
+	Repos                 []schema.RepoStatus
 	// MoreRepos counts the repositories left out of Repos.
 	MoreRepos   int
 	ReposTotal  int
-	ReposFailed []collect.RepoStatus
+	ReposFailed []schema.RepoStatus
 	Tables      []TableCount
 	Requests    int64
 	EventsRead  int64
@@ -302,7 +302,7 @@ func stageIndex(s string) int {
 }
 
 func buildFunnel(in Input, byName map[string]*Community) {
-	rows := map[string][]analyze.FunnelRow{}
+	rows := map[string][]schema.FunnelRow{}
 	for _, f := range in.Funnel {
 		rows[f.Community] = append(rows[f.Community], f)
 	}
@@ -320,10 +320,10 @@ func buildFunnel(in Input, byName map[string]*Community) {
 				}
 			}
 			for i, s := range analyze.Stages {
-				fr = append(fr, analyze.FunnelRow{Community: name, Stage: s, Order: int64(i), CurrentCount: current[i]})
+				fr = append(fr, schema.FunnelRow{Community: name, Stage: s, Order: int64(i), CurrentCount: current[i]})
 			}
 		}
-		slices.SortStableFunc(fr, func(a, b analyze.FunnelRow) int { return cmp.Compare(a.Order, b.Order) })
+		slices.SortStableFunc(fr, func(a, b schema.FunnelRow) int { return cmp.Compare(a.Order, b.Order) })
 		for i, f := range fr {
 			st := FunnelStage{Stage: f.Stage, Reached: f.EverMet, Current: f.CurrentCount,
 				FromContact: f.ConversionFromFirstContact, MedianDays: f.MedianDaysFromFirstContact, MedianDaysN: f.MedianDaysN}
@@ -527,7 +527,7 @@ func collection(in Input) Collection {
 		Bots:       in.Analysis.Bots,
 	}
 	for _, rs := range m.Repos {
-		rs = collect.RepoStatus{Community: clean(rs.Community), Repo: clean(rs.Repo), Status: clean(rs.Status),
+		rs = schema.RepoStatus{Community: clean(rs.Community), Repo: clean(rs.Repo), Status: clean(rs.Status),
 			Error: clean(rs.Error), Rows: rs.Rows, Requests: rs.Requests}
 		c.Repos = append(c.Repos, rs)
 		if rs.Status != "ok" {
@@ -548,7 +548,7 @@ func collection(in Input) Collection {
 // AsOfWarnings says when the analysis date makes little sense for the data:
 // before any event (every event was left out as later), or after the day
 // the collection ended (activity since then is unknown).
-func AsOfWarnings(a analyze.Manifest, c collect.Manifest) []string {
+func AsOfWarnings(a analyze.Manifest, c schema.Manifest) []string {
 	var out []string
 	day := a.AsOf.UTC().Format(dateFormat)
 	if n := a.IgnoredEvents["after_as_of"]; a.EventsRead > 0 && n == a.EventsRead {

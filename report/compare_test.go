@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/journeys-dev/journeys/analyze"
-	"github.com/journeys-dev/journeys/collect"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 const (
@@ -35,11 +35,11 @@ const (
 // .all-contributorsrc on 2024-06-01. d opened issue 3 on 2024-06-10.
 func compareInput() Input {
 	asOf := fixtureAsOf // 2024-06-30, the last day of its month
-	var events []collect.Event
+	var events []schema.Event
 	seq := 0
-	ev := func(community, actor, kind string, at time.Time, number int64, author string) {
+	ev := func(community, actor string, kind schema.Kind, at time.Time, number int64, author string) {
 		seq++
-		e := collect.Event{Community: community, Repo: community + "/repo", Kind: kind, OccurredAt: at, SourceID: fmt.Sprintf("e%d", seq)}
+		e := schema.Event{Community: community, Repo: community + "/repo", Kind: kind, OccurredAt: at, SourceID: fmt.Sprintf("e%d", seq)}
 		if actor != "" {
 			e.Actor, e.ActorType = ptr(actor), ptr("User")
 		}
@@ -48,54 +48,54 @@ func compareInput() Input {
 		}
 		events = append(events, e)
 	}
-	ev(bigOrg, "mx", collect.KindCommit, day(2022, 6, 1), 0, "")
+	ev(bigOrg, "mx", schema.KindCommit, day(2022, 6, 1), 0, "")
 	n := int64(0)
 	for i := range 19 {
 		who := fmt.Sprintf("jan%02d", i)
 		n++
-		ev(bigOrg, who, collect.KindIssueOpened, day(2023, 1, 10), n, who)
-		ev(bigOrg, "mx", collect.KindIssueComment, day(2023, 1, 10).Add(time.Duration(i+1)*time.Hour), n, who)
+		ev(bigOrg, who, schema.KindIssueOpened, day(2023, 1, 10), n, who)
+		ev(bigOrg, "mx", schema.KindIssueComment, day(2023, 1, 10).Add(time.Duration(i+1)*time.Hour), n, who)
 		switch {
 		case i < 9:
-			ev(bigOrg, who, collect.KindCommit, day(2023, 1, 10).AddDate(0, 0, 30), 0, "")
+			ev(bigOrg, who, schema.KindCommit, day(2023, 1, 10).AddDate(0, 0, 30), 0, "")
 		case i < 15:
 			n++
-			ev(bigOrg, "mx", collect.KindPRMerged, day(2023, 1, 10).AddDate(0, 0, 200), n, who)
+			ev(bigOrg, "mx", schema.KindPRMerged, day(2023, 1, 10).AddDate(0, 0, 200), n, who)
 		}
 	}
 	for i := range 12 {
 		who := fmt.Sprintf("feb%02d", i)
 		n++
-		ev(bigOrg, who, collect.KindIssueOpened, day(2024, 2, 1), n, who)
+		ev(bigOrg, who, schema.KindIssueOpened, day(2024, 2, 1), n, who)
 		if i < 6 {
-			ev(bigOrg, who, collect.KindCommit, day(2024, 3, 1), 0, "")
+			ev(bigOrg, who, schema.KindCommit, day(2024, 3, 1), 0, "")
 		}
 	}
 	for i := range 8 {
 		who := fmt.Sprintf("may%02d", i)
 		n++
-		ev(bigOrg, who, collect.KindIssueOpened, day(2024, 5, 15), n, who)
+		ev(bigOrg, who, schema.KindIssueOpened, day(2024, 5, 15), n, who)
 		if i < 4 {
-			ev(bigOrg, who, collect.KindCommit, day(2024, 5, 20), 0, "")
+			ev(bigOrg, who, schema.KindCommit, day(2024, 5, 20), 0, "")
 		}
 	}
 	for i := range 100 {
-		ev(bigOrg, fmt.Sprintf("star%03d", i), collect.KindStar, day(2023, 6, 1), 0, "")
+		ev(bigOrg, fmt.Sprintf("star%03d", i), schema.KindStar, day(2023, 6, 1), 0, "")
 	}
-	ev(bigOrg, "welcome[bot]", collect.KindIssueComment, day(2024, 2, 1).Add(time.Minute), n, "feb11") // a bot: no response
+	ev(bigOrg, "welcome[bot]", schema.KindIssueComment, day(2024, 2, 1).Add(time.Minute), n, "feb11") // a bot: no response
 
-	ev(smallLab, "a", collect.KindPROpened, day(2023, 3, 1), 1, "a")
-	ev(smallLab, "b", collect.KindIssueComment, day(2023, 3, 2), 1, "a")
-	ev(smallLab, "b", collect.KindPRMerged, day(2023, 3, 5), 1, "a")
-	ev(smallLab, "c", collect.KindIssueOpened, day(2024, 1, 15), 2, "c")
-	ev(smallLab, "a", collect.KindIssueComment, day(2024, 1, 17), 2, "c")
-	ev(smallLab, "c", collect.KindRecognized, day(2024, 6, 1), 0, "")
-	ev(smallLab, "d", collect.KindIssueOpened, day(2024, 6, 10), 3, "d")
+	ev(smallLab, "a", schema.KindPROpened, day(2023, 3, 1), 1, "a")
+	ev(smallLab, "b", schema.KindIssueComment, day(2023, 3, 2), 1, "a")
+	ev(smallLab, "b", schema.KindPRMerged, day(2023, 3, 5), 1, "a")
+	ev(smallLab, "c", schema.KindIssueOpened, day(2024, 1, 15), 2, "c")
+	ev(smallLab, "a", schema.KindIssueComment, day(2024, 1, 17), 2, "c")
+	ev(smallLab, "c", schema.KindRecognized, day(2024, 6, 1), 0, "")
+	ev(smallLab, "d", schema.KindIssueOpened, day(2024, 6, 10), 3, "d")
 
-	in := Input{Events: events, Bots: []analyze.Bot{{Login: "welcome[bot]", Reason: "type"}}}
+	in := Input{Events: events, Bots: []schema.Bot{{Login: "welcome[bot]", Reason: "type"}}}
 	funnel := func(community string, ever []int64, medianDays float64) {
 		for i, s := range analyze.Stages {
-			row := analyze.FunnelRow{Community: community, Stage: s, Order: int64(i), EverMet: ever[i]}
+			row := schema.FunnelRow{Community: community, Stage: s, Order: int64(i), EverMet: ever[i]}
 			if s == analyze.StageParticipation {
 				row.MedianDaysFromFirstContact, row.MedianDaysN = ptr(medianDays), ever[i]
 			}
@@ -115,13 +115,13 @@ func compareInput() Input {
 			if i < 2 {
 				st = analyze.StateNew
 			}
-			in.Months = append(in.Months, analyze.ContributorMonth{Community: community, Login: fmt.Sprintf("p%d", i), Month: monthStart(m), Stage: analyze.StageParticipation, State: ptr(st)})
+			in.Months = append(in.Months, schema.ContributorMonth{Community: community, Login: fmt.Sprintf("p%d", i), Month: monthStart(m), Stage: analyze.StageParticipation, State: ptr(st)})
 		}
 		for i := range dormant {
-			in.Months = append(in.Months, analyze.ContributorMonth{Community: community, Login: fmt.Sprintf("d%d", i), Month: monthStart(m), Stage: analyze.StageFirstContact, State: ptr(analyze.StateDormant)})
+			in.Months = append(in.Months, schema.ContributorMonth{Community: community, Login: fmt.Sprintf("d%d", i), Month: monthStart(m), Stage: analyze.StageFirstContact, State: ptr(analyze.StateDormant)})
 		}
 		for i := range never {
-			in.Months = append(in.Months, analyze.ContributorMonth{Community: community, Login: fmt.Sprintf("s%d", i), Month: monthStart(m), Stage: analyze.StageDiscovery})
+			in.Months = append(in.Months, schema.ContributorMonth{Community: community, Login: fmt.Sprintf("s%d", i), Month: monthStart(m), Stage: analyze.StageDiscovery})
 		}
 	}
 	for m := monthIndex(day(2012, 1, 1)); m <= monthIndex(asOf); m++ {
@@ -344,9 +344,9 @@ func TestNoComparisonForOneCommunity(t *testing.T) {
 	in := compareInput()
 	in.Analysis.Communities = []string{smallLab}
 	keep := func(c string) bool { return c == smallLab }
-	in.Events = only(in.Events, func(e collect.Event) bool { return keep(e.Community) })
-	in.Funnel = only(in.Funnel, func(f analyze.FunnelRow) bool { return keep(f.Community) })
-	in.Months = only(in.Months, func(m analyze.ContributorMonth) bool { return keep(m.Community) })
+	in.Events = only(in.Events, func(e schema.Event) bool { return keep(e.Community) })
+	in.Funnel = only(in.Funnel, func(f schema.FunnelRow) bool { return keep(f.Community) })
+	in.Months = only(in.Months, func(m schema.ContributorMonth) bool { return keep(m.Community) })
 	r := mustBuild(t, in)
 	if r.Compare != nil {
 		t.Fatalf("a comparison of one community: %+v", r.Compare)
@@ -368,18 +368,18 @@ func TestComparisonEmptyStates(t *testing.T) {
 		want string
 	}{
 		{"no comments or reviews", func(in *Input) {
-			in.Events = only(in.Events, func(e collect.Event) bool { return !isResponse(e.Kind) })
+			in.Events = only(in.Events, func(e schema.Event) bool { return !isResponse(e.Kind) })
 		}, "The data holds no comments or reviews, so time to first response cannot be measured."},
 		{"no newcomer old enough", func(in *Input) {
-			in.Events = only(in.Events, func(e collect.Event) bool { return e.OccurredAt.After(day(2024, 4, 10)) })
+			in.Events = only(in.Events, func(e schema.Event) bool { return e.OccurredAt.After(day(2024, 4, 10)) })
 			in.Funnel = nil
 		}, "No newcomer's first contact is on or before 2024-04-01, 90 days before the analysis date"},
 		{"no newcomer at all", func(in *Input) {
-			in.Events = only(in.Events, func(e collect.Event) bool { return e.Kind == collect.KindStar })
+			in.Events = only(in.Events, func(e schema.Event) bool { return e.Kind == schema.KindStar })
 			in.Funnel = nil
 		}, "No community has a newcomer"},
 		{"no retention yet", func(in *Input) {
-			in.Events = only(in.Events, func(e collect.Event) bool { return e.OccurredAt.After(day(2024, 6, 1)) })
+			in.Events = only(in.Events, func(e schema.Event) bool { return e.OccurredAt.After(day(2024, 6, 1)) })
 		}, "No newcomer has had a whole calendar month after the month of first contact"},
 		{"no monthly snapshots", func(in *Input) { in.Months = nil }, "No monthly snapshot has anybody who acted"},
 	}

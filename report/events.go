@@ -5,8 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/journeys-dev/journeys/analyze"
-	"github.com/journeys-dev/journeys/collect"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // An eventIndex folds events.parquet, one batch at a time, into what the
@@ -86,7 +85,7 @@ func (f *firstResponses) after(author int32) (int64, bool) {
 	return f.secondAt, f.secondSet
 }
 
-func newEventIndex(bots []analyze.Bot) *eventIndex {
+func newEventIndex(bots []schema.Bot) *eventIndex {
 	x := &eventIndex{bots: map[string]bool{}, comms: map[string]*communityEvents{}, repos: map[string]int32{}}
 	for _, b := range bots {
 		x.bots[b.Login] = true
@@ -96,18 +95,18 @@ func newEventIndex(bots []analyze.Bot) *eventIndex {
 
 // isContact reports whether an event of kind k is a person's own
 // contribution (as opposed to a star or fork, or acting on others' items).
-func isContact(k string) bool {
+func isContact(k schema.Kind) bool {
 	switch k {
-	case collect.KindIssueOpened, collect.KindPROpened, collect.KindIssueComment,
-		collect.KindReview, collect.KindReviewComment, collect.KindCommit, collect.KindCommitCoauthor:
+	case schema.KindIssueOpened, schema.KindPROpened, schema.KindIssueComment,
+		schema.KindReview, schema.KindReviewComment, schema.KindCommit, schema.KindCommitCoauthor:
 		return true
 	}
 	return false
 }
 
-func isResponse(k string) bool {
+func isResponse(k schema.Kind) bool {
 	switch k {
-	case collect.KindIssueComment, collect.KindReview, collect.KindReviewComment:
+	case schema.KindIssueComment, schema.KindReview, schema.KindReviewComment:
 		return true
 	}
 	return false
@@ -150,7 +149,7 @@ func (x *eventIndex) repo(name string) int32 {
 
 // add folds a batch of events into the index. It keeps nothing that
 // points into the batch.
-func (x *eventIndex) add(events []collect.Event) {
+func (x *eventIndex) add(events []schema.Event) {
 	var (
 		lastName, lastRepo string
 		comm               *communityEvents
@@ -161,12 +160,12 @@ func (x *eventIndex) add(events []collect.Event) {
 		contact, response := isContact(e.Kind), isResponse(e.Kind)
 		// A merge credits the pull request's author, whoever merged it; a
 		// listing credits the listed login.
-		credit := e.Kind == collect.KindPRMerged || e.Kind == collect.KindRecognized
+		credit := e.Kind == schema.KindPRMerged || e.Kind == schema.KindRecognized
 		if !contact && !response && !credit {
 			continue
 		}
 		who := e.Actor
-		if e.Kind == collect.KindPRMerged {
+		if e.Kind == schema.KindPRMerged {
 			who = e.TargetAuthor
 		} else if e.ActorType != nil && *e.ActorType == "Bot" {
 			continue
@@ -187,9 +186,9 @@ func (x *eventIndex) add(events []collect.Event) {
 		}
 		at := e.OccurredAt
 		switch e.Kind {
-		case collect.KindPRMerged, collect.KindRecognized, collect.KindCommit:
+		case schema.KindPRMerged, schema.KindRecognized, schema.KindCommit:
 			earliest(&p.participatedAt, at)
-		case collect.KindCommitCoauthor:
+		case schema.KindCommitCoauthor:
 			earliest(&p.coauthoredAt, at)
 		}
 		if credit {
@@ -211,12 +210,12 @@ func (x *eventIndex) add(events []collect.Event) {
 			lastRepo, repo = e.Repo, x.repo(e.Repo)
 		}
 		switch e.Kind {
-		case collect.KindIssueOpened, collect.KindPROpened:
+		case schema.KindIssueOpened, schema.KindPROpened:
 			if p.firstItemAt.IsZero() || at.Before(p.firstItemAt) {
 				p.firstItemAt = at
 				p.firstItem = itemKey{repo, *e.TargetNumber}
 			}
-		case collect.KindIssueComment, collect.KindReview, collect.KindReviewComment:
+		case schema.KindIssueComment, schema.KindReview, schema.KindReviewComment:
 			k := itemKey{repo, *e.TargetNumber}
 			ns := at.UnixNano()
 			if f, ok := comm.items[k]; ok {

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/journeys-dev/journeys/analyze"
-	"github.com/journeys-dev/journeys/collect"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // The fixture is a small, fixed dataset of two communities, built in
@@ -33,7 +33,7 @@ type stageAt struct {
 type fixtureBuilder struct {
 	asOf   time.Time
 	people []fixturePerson
-	events []collect.Event
+	events []schema.Event
 	seq    int
 }
 
@@ -41,9 +41,9 @@ func (b *fixtureBuilder) person(community, login string, stages ...stageAt) {
 	b.people = append(b.people, fixturePerson{community: community, login: login, stages: stages})
 }
 
-func (b *fixtureBuilder) event(community, repo, actor, kind string, at time.Time, number int64, targetAuthor string) {
+func (b *fixtureBuilder) event(community, repo, actor string, kind schema.Kind, at time.Time, number int64, targetAuthor string) {
 	b.seq++
-	e := collect.Event{Community: community, Repo: repo, Actor: ptr(actor), ActorType: ptr("User"), Kind: kind,
+	e := schema.Event{Community: community, Repo: repo, Actor: ptr(actor), ActorType: ptr("User"), Kind: kind,
 		OccurredAt: at, SourceID: fmt.Sprintf("e%d", b.seq)}
 	if len(actor) > 5 && actor[len(actor)-5:] == "[bot]" {
 		e.ActorType = ptr("Bot")
@@ -51,7 +51,7 @@ func (b *fixtureBuilder) event(community, repo, actor, kind string, at time.Time
 	if number > 0 {
 		e.TargetNumber = ptr(number)
 		e.TargetAuthor = ptr(targetAuthor)
-		e.TargetIsPullRequest = ptr(kind == collect.KindPROpened || kind == collect.KindReview || kind == collect.KindReviewComment)
+		e.TargetIsPullRequest = ptr(kind == schema.KindPROpened || kind == schema.KindReview || kind == schema.KindReviewComment)
 	}
 	b.events = append(b.events, e)
 }
@@ -73,7 +73,7 @@ func (b *fixtureBuilder) input() Input {
 		if p.churned {
 			state = ptr(analyze.StateChurned)
 		}
-		in.Contributors = append(in.Contributors, analyze.Contributor{
+		in.Contributors = append(in.Contributors, schema.Contributor{
 			Community: p.community, Login: p.login, Stage: last.stage, State: state,
 			FirstActivityAt: p.stages[0].at, LastActivityAt: last.at, StageReachedAt: last.at,
 			StageReason: "fixture",
@@ -81,7 +81,7 @@ func (b *fixtureBuilder) input() Input {
 		top := 0
 		var from *string
 		for _, s := range p.stages {
-			in.Transitions = append(in.Transitions, analyze.Transition{Community: p.community, Login: p.login, FromStage: from, ToStage: s.stage, At: s.at})
+			in.Transitions = append(in.Transitions, schema.Transition{Community: p.community, Login: p.login, FromStage: from, ToStage: s.stage, At: s.at})
 			from = ptr(s.stage)
 			top = max(top, stageIndex(s.stage))
 		}
@@ -102,12 +102,12 @@ func (b *fixtureBuilder) input() Input {
 			if p.churned && m == monthIndex(b.asOf) {
 				st = ptr(analyze.StateChurned)
 			}
-			in.Months = append(in.Months, analyze.ContributorMonth{Community: p.community, Login: p.login, Month: monthStart(m), Stage: stage, State: st})
+			in.Months = append(in.Months, schema.ContributorMonth{Community: p.community, Login: p.login, Month: monthStart(m), Stage: stage, State: st})
 		}
 	}
 	for _, c := range communities {
 		for i, s := range analyze.Stages {
-			row := analyze.FunnelRow{Community: c, Stage: s, Order: int64(i), EverMet: ever[ck{c, s}], CurrentCount: current[ck{c, s}]}
+			row := schema.FunnelRow{Community: c, Stage: s, Order: int64(i), EverMet: ever[ck{c, s}], CurrentCount: current[ck{c, s}]}
 			if i >= 2 && row.EverMet > 0 {
 				row.MedianDaysFromFirstContact = ptr(float64(30 * (i - 1)))
 				row.MedianDaysN = row.EverMet
@@ -152,54 +152,54 @@ func fixture() Input {
 
 	// Events behind The Turing Way's journeys.
 	ev := b.event
-	ev(tw, twRepo, "ada", collect.KindPROpened, day(2022, 1, 10), 1, "ada")
-	ev(tw, twRepo, "ada", collect.KindCommit, day(2022, 2, 1), 0, "")
-	ev(tw, twRepo, "grace", collect.KindIssueOpened, day(2022, 3, 5), 2, "grace")
-	ev(tw, twRepo, "ada", collect.KindIssueComment, day(2022, 3, 6), 2, "grace")
-	ev(tw, twRepo, "dennis", collect.KindIssueOpened, day(2022, 5, 1), 3, "dennis")
-	ev(tw, twRepo, "linus", collect.KindIssueOpened, day(2023, 2, 2), 10, "linus")
-	ev(tw, twRepo, "linus", collect.KindIssueComment, day(2023, 2, 2).Add(time.Hour), 10, "linus") // own comment: not a response
-	ev(tw, twRepo, "grace", collect.KindIssueComment, day(2023, 2, 3), 10, "linus")
-	ev(tw, twRepo, "linus", collect.KindPROpened, day(2023, 5, 2), 11, "linus")
-	ev(tw, twRepo, "linus", collect.KindCommit, day(2023, 6, 2), 0, "")
-	ev(tw, twRepo, "linus", collect.KindCommit, day(2023, 10, 2), 0, "")
-	ev(tw, twDocs, "margaret", collect.KindPROpened, day(2023, 8, 20), 5, "margaret")
-	ev(tw, twDocs, "welcome[bot]", collect.KindIssueComment, day(2023, 8, 20).Add(time.Minute), 5, "margaret") // bot: not a response
-	ev(tw, twDocs, "ada", collect.KindReview, day(2023, 8, 22), 5, "margaret")
-	ev(tw, twDocs, "margaret", collect.KindIssueComment, day(2023, 9, 3), 5, "margaret")
-	ev(tw, twDocs, "margaret", collect.KindPROpened, day(2023, 11, 3), 6, "margaret")
-	ev(tw, twRepo, "alan", collect.KindIssueOpened, day(2023, 12, 5), 20, "alan")
-	ev(tw, twRepo, "grace", collect.KindIssueComment, day(2023, 12, 5).Add(5*time.Hour), 20, "alan")
-	ev(tw, twRepo, "barbara", collect.KindIssueOpened, day(2024, 2, 14), 21, "barbara")
-	ev(tw, twRepo, "ada", collect.KindIssueComment, day(2024, 2, 20), 21, "barbara")
-	ev(tw, twRepo, "barbara", collect.KindPROpened, day(2024, 4, 1), 22, "barbara")
-	ev(tw, twRepo, "barbara", collect.KindIssueComment, day(2024, 5, 1), 21, "barbara")
-	ev(tw, twRepo, "ken", collect.KindIssueOpened, day(2024, 5, 9), 23, "ken") // unanswered
-	ev(tw, twRepo, "ada", collect.KindIssueComment, day(2024, 6, 10), 2, "grace")
-	ev(tw, twRepo, "grace", collect.KindReview, day(2024, 6, 12), 22, "barbara")
+	ev(tw, twRepo, "ada", schema.KindPROpened, day(2022, 1, 10), 1, "ada")
+	ev(tw, twRepo, "ada", schema.KindCommit, day(2022, 2, 1), 0, "")
+	ev(tw, twRepo, "grace", schema.KindIssueOpened, day(2022, 3, 5), 2, "grace")
+	ev(tw, twRepo, "ada", schema.KindIssueComment, day(2022, 3, 6), 2, "grace")
+	ev(tw, twRepo, "dennis", schema.KindIssueOpened, day(2022, 5, 1), 3, "dennis")
+	ev(tw, twRepo, "linus", schema.KindIssueOpened, day(2023, 2, 2), 10, "linus")
+	ev(tw, twRepo, "linus", schema.KindIssueComment, day(2023, 2, 2).Add(time.Hour), 10, "linus") // own comment: not a response
+	ev(tw, twRepo, "grace", schema.KindIssueComment, day(2023, 2, 3), 10, "linus")
+	ev(tw, twRepo, "linus", schema.KindPROpened, day(2023, 5, 2), 11, "linus")
+	ev(tw, twRepo, "linus", schema.KindCommit, day(2023, 6, 2), 0, "")
+	ev(tw, twRepo, "linus", schema.KindCommit, day(2023, 10, 2), 0, "")
+	ev(tw, twDocs, "margaret", schema.KindPROpened, day(2023, 8, 20), 5, "margaret")
+	ev(tw, twDocs, "welcome[bot]", schema.KindIssueComment, day(2023, 8, 20).Add(time.Minute), 5, "margaret") // bot: not a response
+	ev(tw, twDocs, "ada", schema.KindReview, day(2023, 8, 22), 5, "margaret")
+	ev(tw, twDocs, "margaret", schema.KindIssueComment, day(2023, 9, 3), 5, "margaret")
+	ev(tw, twDocs, "margaret", schema.KindPROpened, day(2023, 11, 3), 6, "margaret")
+	ev(tw, twRepo, "alan", schema.KindIssueOpened, day(2023, 12, 5), 20, "alan")
+	ev(tw, twRepo, "grace", schema.KindIssueComment, day(2023, 12, 5).Add(5*time.Hour), 20, "alan")
+	ev(tw, twRepo, "barbara", schema.KindIssueOpened, day(2024, 2, 14), 21, "barbara")
+	ev(tw, twRepo, "ada", schema.KindIssueComment, day(2024, 2, 20), 21, "barbara")
+	ev(tw, twRepo, "barbara", schema.KindPROpened, day(2024, 4, 1), 22, "barbara")
+	ev(tw, twRepo, "barbara", schema.KindIssueComment, day(2024, 5, 1), 21, "barbara")
+	ev(tw, twRepo, "ken", schema.KindIssueOpened, day(2024, 5, 9), 23, "ken") // unanswered
+	ev(tw, twRepo, "ada", schema.KindIssueComment, day(2024, 6, 10), 2, "grace")
+	ev(tw, twRepo, "grace", schema.KindReview, day(2024, 6, 12), 22, "barbara")
 	for i, d := range []time.Time{day(2023, 7, 1), day(2023, 11, 11), day(2024, 1, 20), day(2024, 3, 3), day(2024, 6, 1)} {
-		ev(tw, twRepo, fmt.Sprintf("star%d", i+1), collect.KindStar, d, 0, "")
+		ev(tw, twRepo, fmt.Sprintf("star%d", i+1), schema.KindStar, d, 0, "")
 	}
 
 	// Example Lab: small, young.
 	b.person(lab, "hedy", stageAt{day(2023, 9, 1), analyze.StageParticipation}, stageAt{day(2024, 1, 1), analyze.StageSustainedParticipation})
 	b.person(lab, "radia", stageAt{day(2024, 1, 15), analyze.StageFirstContact}, stageAt{day(2024, 3, 1), analyze.StageParticipation})
 	b.person(lab, "star6", stageAt{day(2024, 4, 4), analyze.StageDiscovery})
-	ev(lab, labRepo, "hedy", collect.KindPROpened, day(2023, 9, 1), 1, "hedy")
-	ev(lab, labRepo, "hedy", collect.KindCommit, day(2023, 12, 1), 0, "")
-	ev(lab, labRepo, "radia", collect.KindIssueOpened, day(2024, 1, 15), 2, "radia")
-	ev(lab, labRepo, "hedy", collect.KindIssueComment, day(2024, 1, 18), 2, "radia")
-	ev(lab, labRepo, "radia", collect.KindPROpened, day(2024, 3, 1), 3, "radia")
-	ev(lab, labRepo, "hedy", collect.KindReviewComment, day(2024, 3, 2), 3, "radia")
-	ev(lab, labRepo, "star6", collect.KindStar, day(2024, 4, 4), 0, "")
+	ev(lab, labRepo, "hedy", schema.KindPROpened, day(2023, 9, 1), 1, "hedy")
+	ev(lab, labRepo, "hedy", schema.KindCommit, day(2023, 12, 1), 0, "")
+	ev(lab, labRepo, "radia", schema.KindIssueOpened, day(2024, 1, 15), 2, "radia")
+	ev(lab, labRepo, "hedy", schema.KindIssueComment, day(2024, 1, 18), 2, "radia")
+	ev(lab, labRepo, "radia", schema.KindPROpened, day(2024, 3, 1), 3, "radia")
+	ev(lab, labRepo, "hedy", schema.KindReviewComment, day(2024, 3, 2), 3, "radia")
+	ev(lab, labRepo, "star6", schema.KindStar, day(2024, 4, 4), 0, "")
 
 	in := b.input()
-	in.Bots = []analyze.Bot{{Login: "welcome[bot]", Reason: "type"}}
+	in.Bots = []schema.Bot{{Login: "welcome[bot]", Reason: "type"}}
 	in.Sensitivity = fixtureSensitivity(in, tw)
-	in.Collection = collect.Manifest{
+	in.Collection = schema.Manifest{
 		ToolVersion: "v0.3.0", APIURL: "https://api.github.com/",
 		StartedAt: day(2024, 6, 30), FinishedAt: day(2024, 6, 30).Add(12 * time.Minute),
-		Repos: []collect.RepoStatus{
+		Repos: []schema.RepoStatus{
 			{Community: tw, Repo: twRepo, Status: "ok", Rows: map[string]int64{"events": 27}, Requests: 40},
 			{Community: tw, Repo: twDocs, Status: "ok", Rows: map[string]int64{"events": 5}, Requests: 12},
 			{Community: tw, Repo: "the-turing-way/gone", Status: "failed", Error: "GET /repos/the-turing-way/gone: 404 Not Found", Rows: map[string]int64{}},

@@ -3,13 +3,14 @@ package report
 import (
 	"bufio"
 	"fmt"
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
 	"io"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 
 	"github.com/journeys-dev/journeys/analyze"
 )

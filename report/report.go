@@ -15,9 +15,8 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/journeys-dev/journeys/analyze"
-	"github.com/journeys-dev/journeys/collect"
 	"github.com/journeys-dev/journeys/internal/table"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // Names of the files Run reads and writes inside the output folder.
@@ -70,10 +69,10 @@ func Run(ctx context.Context, dir string, opts Options) (*Summary, error) {
 	}
 	in := Input{ConfigPath: opts.ConfigPath, ToolVersion: opts.ToolVersion, Pseudonymized: opts.Pseudonymized, GeneratedAt: now(), Notes: opts.Notes}
 
-	if err := readJSON(filepath.Join(dir, analyze.ManifestFile), &in.Analysis, true); err != nil {
+	if err := readJSON(filepath.Join(dir, schema.AnalysisManifestFile), &in.Analysis, true); err != nil {
 		return nil, err
 	}
-	if err := readJSON(filepath.Join(dir, collect.ManifestFile), &in.Collection, false); err != nil {
+	if err := readJSON(filepath.Join(dir, schema.ManifestFile), &in.Collection, false); err != nil {
 		return nil, err
 	}
 	var err error
@@ -94,15 +93,15 @@ func Run(ctx context.Context, dir string, opts Options) (*Summary, error) {
 			err = fmt.Errorf("read table for the report: %w", ferr)
 		}
 	}
-	read("contributors.parquet", true, func(p string) (e error) { in.Contributors, e = table.ReadFile[analyze.Contributor](p); return })
-	read("contributor_months.parquet", true, func(p string) (e error) {
-		in.Months, e = table.ReadFile[analyze.ContributorMonth](p)
+	read(schema.Contributors.File(), true, func(p string) (e error) { in.Contributors, e = table.ReadFile[schema.Contributor](p); return })
+	read(schema.ContributorMonths.File(), true, func(p string) (e error) {
+		in.Months, e = table.ReadFile[schema.ContributorMonth](p)
 		return
 	})
-	read("transitions.parquet", true, func(p string) (e error) { in.Transitions, e = table.ReadFile[analyze.Transition](p); return })
-	read("funnel.parquet", true, func(p string) (e error) { in.Funnel, e = table.ReadFile[analyze.FunnelRow](p); return })
-	read("bots.parquet", false, func(p string) (e error) { in.Bots, e = table.ReadFile[analyze.Bot](p); return })
-	read(analyze.SensitivityFile, false, func(p string) error {
+	read(schema.Transitions.File(), true, func(p string) (e error) { in.Transitions, e = table.ReadFile[schema.Transition](p); return })
+	read(schema.Funnel.File(), true, func(p string) (e error) { in.Funnel, e = table.ReadFile[schema.FunnelRow](p); return })
+	read(schema.Bots.File(), false, func(p string) (e error) { in.Bots, e = table.ReadFile[schema.Bot](p); return })
+	read(schema.Sensitivity.File(), false, func(p string) error {
 		// Only the sensitivity analysis of this very analysis.
 		md, err := table.Metadata(p)
 		if err != nil {
@@ -112,7 +111,7 @@ func Run(ctx context.Context, dir string, opts Options) (*Summary, error) {
 			log.Warn("sensitivity.parquet is of another analysis (date or model), left out of the report", "table", p)
 			return nil
 		}
-		in.Sensitivity, err = table.ReadFile[analyze.SensitivityRow](p)
+		in.Sensitivity, err = table.ReadFile[schema.SensitivityRow](p)
 		return err
 	})
 	if err != nil {
@@ -120,8 +119,8 @@ func Run(ctx context.Context, dir string, opts Options) (*Summary, error) {
 	}
 	// Events are folded batch by batch: there may be millions.
 	idx := newEventIndex(in.Bots)
-	read("events.parquet", true, func(p string) error {
-		return table.ScanColumns(p, eventColumns, func(batch []collect.Event) error {
+	read(schema.Events.File(), true, func(p string) error {
+		return table.ScanColumns(p, eventColumns, func(batch []schema.Event) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}

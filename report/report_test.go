@@ -11,9 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/journeys-dev/journeys/analyze"
-	"github.com/journeys-dev/journeys/collect"
 	"github.com/journeys-dev/journeys/internal/table"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -73,12 +72,12 @@ func TestMarkdownGolden(t *testing.T) {
 		{"pseudonymized", "fixture-pseudonymized.md.golden", func(in *Input) { in.Pseudonymized = true }},
 		{"one community, nothing collected", "single.md.golden", func(in *Input) {
 			in.Analysis.Communities = in.Analysis.Communities[1:]
-			in.Contributors = only(in.Contributors, func(c analyze.Contributor) bool { return c.Community == "Example Lab" })
-			in.Months = only(in.Months, func(c analyze.ContributorMonth) bool { return c.Community == "Example Lab" })
-			in.Transitions = only(in.Transitions, func(c analyze.Transition) bool { return c.Community == "Example Lab" })
-			in.Funnel = only(in.Funnel, func(c analyze.FunnelRow) bool { return c.Community == "Example Lab" })
-			in.Events = only(in.Events, func(c collect.Event) bool { return c.Community == "Example Lab" })
-			in.Collection = collect.Manifest{}
+			in.Contributors = only(in.Contributors, func(c schema.Contributor) bool { return c.Community == "Example Lab" })
+			in.Months = only(in.Months, func(c schema.ContributorMonth) bool { return c.Community == "Example Lab" })
+			in.Transitions = only(in.Transitions, func(c schema.Transition) bool { return c.Community == "Example Lab" })
+			in.Funnel = only(in.Funnel, func(c schema.FunnelRow) bool { return c.Community == "Example Lab" })
+			in.Events = only(in.Events, func(c schema.Event) bool { return c.Community == "Example Lab" })
+			in.Collection = schema.Manifest{}
 			in.Analysis.UnresolvedCommits, in.Analysis.UnresolvedIdentities = 0, 0
 		}},
 	}
@@ -369,9 +368,9 @@ func writeFixture(t *testing.T, in Input) string {
 	must(table.WriteFile(filepath.Join(dir, "funnel.parquet"), in.Funnel))
 	must(table.WriteFile(filepath.Join(dir, "events.parquet"), in.Events))
 	must(table.WriteFile(filepath.Join(dir, "bots.parquet"), in.Bots))
-	must(table.WriteFile(filepath.Join(dir, analyze.SensitivityFile), in.Sensitivity, table.WithMetadata(map[string]string{
+	must(table.WriteFile(filepath.Join(dir, schema.Sensitivity.File()), in.Sensitivity, table.WithMetadata(map[string]string{
 		table.MetaAnalysisDate: in.Analysis.AsOf.Format(time.DateOnly), table.MetaModelHash: in.Analysis.ModelHash})))
-	for name, v := range map[string]any{collect.ManifestFile: in.Collection, analyze.ManifestFile: in.Analysis} {
+	for name, v := range map[string]any{schema.ManifestFile: in.Collection, schema.AnalysisManifestFile: in.Analysis} {
 		b, err := json.Marshal(v)
 		must(err)
 		must(os.WriteFile(filepath.Join(dir, name), b, 0o644))
@@ -415,9 +414,9 @@ func TestRunFailsClearlyAndWritesNothing(t *testing.T) {
 		breakIt func(dir string) error
 		want    string
 	}{
-		{"no analysis.json", func(dir string) error { return os.Remove(filepath.Join(dir, analyze.ManifestFile)) }, "analysis.json"},
+		{"no analysis.json", func(dir string) error { return os.Remove(filepath.Join(dir, schema.AnalysisManifestFile)) }, "analysis.json"},
 		{"bad analysis.json", func(dir string) error {
-			return os.WriteFile(filepath.Join(dir, analyze.ManifestFile), []byte("{not json"), 0o644)
+			return os.WriteFile(filepath.Join(dir, schema.AnalysisManifestFile), []byte("{not json"), 0o644)
 		}, "analysis.json"},
 		{"no events", func(dir string) error { return os.Remove(filepath.Join(dir, "events.parquet")) }, "events.parquet"},
 		{"corrupt funnel", func(dir string) error {

@@ -10,12 +10,13 @@ import (
 
 	"github.com/journeys-dev/journeys/analyze"
 	"github.com/journeys-dev/journeys/internal/table"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // fixtureSensitivity is a sensitivity analysis of community in the
 // fixture: the baseline is the fixture's funnel and contributors' states,
 // and each variant moves some counts by the deltas given.
-func fixtureSensitivity(in Input, community string) []analyze.SensitivityRow {
+func fixtureSensitivity(in Input, community string) []schema.SensitivityRow {
 	var at, reached [6]int64
 	for _, f := range in.Funnel {
 		if f.Community == community {
@@ -45,7 +46,7 @@ func fixtureSensitivity(in Input, community string) []analyze.SensitivityRow {
 		{"count_coauthors", "false", [6]int64{}, [6]int64{}, [4]int64{}},
 		{"wide_first_contact", "false", [6]int64{1, -1}, [6]int64{0, -1}, [4]int64{}},
 	}
-	var rows []analyze.SensitivityRow
+	var rows []schema.SensitivityRow
 	for _, v := range variants {
 		for st, stage := range analyze.Stages {
 			s := states[st]
@@ -54,7 +55,7 @@ func fixtureSensitivity(in Input, community string) []analyze.SensitivityRow {
 					s[k] += v.firstStageState[k]
 				}
 			}
-			row := analyze.SensitivityRow{Community: community, Variant: analyze.BaselineVariant, Baseline: v.param == "",
+			row := schema.SensitivityRow{Community: community, Variant: analyze.BaselineVariant, Baseline: v.param == "",
 				Stage: stage, Order: int64(st), AtStage: at[st] + v.at[st], EverReached: reached[st] + v.reached[st],
 				StateNew: s[0], StateActive: s[1], StateDormant: s[2], StateChurned: s[3]}
 			if v.param != "" {
@@ -194,7 +195,7 @@ func TestRunReadsSensitivityOfThisAnalysisOnly(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := writeFixture(t, in)
-			path := filepath.Join(dir, analyze.SensitivityFile)
+			path := filepath.Join(dir, schema.Sensitivity.File())
 			if tt.meta == nil {
 				os.Remove(path)
 			} else if err := table.WriteFile(path, in.Sensitivity, table.WithMetadata(tt.meta)); err != nil {

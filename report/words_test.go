@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/journeys-dev/journeys/collect"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 func TestQuietMonthsShareARow(t *testing.T) {
@@ -46,7 +46,7 @@ func TestQuietMonthsShareARow(t *testing.T) {
 // instead of showing an empty time-to-first-response column.
 func TestNoCommentsSaysSo(t *testing.T) {
 	in := fixture()
-	var kept []collect.Event
+	var kept []schema.Event
 	for _, e := range in.Events {
 		if !isResponse(e.Kind) {
 			kept = append(kept, e)

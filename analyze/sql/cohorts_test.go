@@ -13,6 +13,7 @@ import (
 	"github.com/journeys-dev/journeys/internal/fakegithub"
 	"github.com/journeys-dev/journeys/internal/fakegithub/fakegithubtest"
 	"github.com/journeys-dev/journeys/internal/table"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // collectedLarger serves a larger, longer synthetic history than collected
@@ -38,7 +39,7 @@ func collectedLarger(t *testing.T) string {
 
 // goCohortRow renders a cohorts row as DuckDB's JSON renders the SQL's
 // (share aside: it is compared as a number).
-func goCohortRow(r analyze.CohortRow) map[string]any {
+func goCohortRow(r schema.CohortRow) map[string]any {
 	var still any
 	if r.StillActing != nil {
 		still = fmt.Sprint(*r.StillActing)
@@ -88,7 +89,7 @@ func TestCohortsSQLMatchesTheGoAnalysis(t *testing.T) {
 func compareCohorts(t *testing.T, events []byte, asOfText string, bots analyze.BotRules) {
 	asOf, _ := time.Parse(time.DateOnly, asOfText)
 	out, views := analyzed(t, events, analyze.Options{AsOf: asOf, Bots: bots})
-	want, err := table.ReadFile[analyze.CohortRow](filepath.Join(out, analyze.CohortsFile))
+	want, err := table.ReadFile[schema.CohortRow](filepath.Join(out, schema.Cohorts.File()))
 	if err != nil {
 		t.Fatal(err)
 	}

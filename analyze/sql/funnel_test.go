@@ -8,6 +8,7 @@ import (
 
 	"github.com/journeys-dev/journeys/analyze"
 	"github.com/journeys-dev/journeys/internal/table"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // funnel.sql, a second route to the funnel's ladder, gives funnel.parquet's
@@ -29,7 +30,7 @@ func TestFunnelSQLMatchesTheGoAnalysis(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			asOf, _ := time.Parse(time.DateOnly, tc.asOf)
 			out, views := analyzed(t, eventsIn(t, dir), analyze.Options{AsOf: asOf, Model: tc.model})
-			want, err := table.ReadFile[analyze.FunnelRow](filepath.Join(out, analyze.FunnelFile))
+			want, err := table.ReadFile[schema.FunnelRow](filepath.Join(out, schema.Funnel.File()))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/journeys-dev/journeys/analyze"
 	"github.com/journeys-dev/journeys/internal/table"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // A metricsCase is an analysis date, an inactivity interval and bot rules
@@ -56,7 +57,7 @@ func compareMetrics(t *testing.T, events []byte, tc metricsCase) {
 	model := analyze.DefaultModel()
 	model.ActiveDays = tc.activeDays
 	out, views := analyzed(t, events, analyze.Options{AsOf: asOf, Model: model, Bots: tc.bots})
-	want, err := table.ReadFile[analyze.MetricRow](filepath.Join(out, analyze.MetricsFile))
+	want, err := table.ReadFile[schema.MetricRow](filepath.Join(out, schema.Metrics.File()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,8 +65,8 @@ func compareMetrics(t *testing.T, events []byte, tc metricsCase) {
 	got := duckdb(t, append(views, Metrics)...)
 	// The conversion rates follow the funnel's ladder: checked against
 	// funnel.sql's ladder below, not metrics.sql.
-	var conversions []analyze.MetricRow
-	want = slices.DeleteFunc(want, func(r analyze.MetricRow) bool {
+	var conversions []schema.MetricRow
+	want = slices.DeleteFunc(want, func(r schema.MetricRow) bool {
 		if strings.HasPrefix(r.Metric, "conversion_rate_") {
 			conversions = append(conversions, r)
 			return true
@@ -152,7 +153,7 @@ SELECT community, CAST(month AS VARCHAR) AS month, k, count(*) AS n FROM reach G
 // checkConversions checks the conversion rates against the ladder's
 // reaches: to step k in month M, of the people who had reached step k-1
 // by M's end and not step k before M, the share who reached k in M.
-func checkConversions(t *testing.T, rows []analyze.MetricRow, reaches []map[string]any) {
+func checkConversions(t *testing.T, rows []schema.MetricRow, reaches []map[string]any) {
 	t.Helper()
 	type key struct {
 		community, month string

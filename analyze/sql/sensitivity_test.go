@@ -9,6 +9,7 @@ import (
 
 	"github.com/journeys-dev/journeys/analyze"
 	"github.com/journeys-dev/journeys/internal/table"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // sensitivity.parquet, checked by a second route: each threshold variant's
@@ -26,12 +27,12 @@ func TestSensitivityMatchesTheSQLModel(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, views := analyzed(t, eventsIn(t, dir), analyze.Options{AsOf: day, Model: base, Sensitivity: grid})
-	rows, err := table.ReadFile[analyze.SensitivityRow](filepath.Join(out, analyze.SensitivityFile))
+	rows, err := table.ReadFile[schema.SensitivityRow](filepath.Join(out, schema.Sensitivity.File()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	type key struct{ community, variant, stage string }
-	want := map[key]analyze.SensitivityRow{}
+	want := map[key]schema.SensitivityRow{}
 	for _, r := range rows {
 		want[key{r.Community, r.Variant, r.Stage}] = r
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/journeys-dev/journeys/internal/fakegithub"
 	"github.com/journeys-dev/journeys/internal/fakegithub/fakegithubtest"
 	"github.com/journeys-dev/journeys/internal/table"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // duckdb runs statements with DuckDB through node and the runner in
@@ -95,7 +96,7 @@ func ts(t time.Time) string {
 }
 
 // goRow renders a contributors row as DuckDB's JSON renders the SQL's.
-func goRow(c analyze.Contributor) map[string]any {
+func goRow(c schema.Contributor) map[string]any {
 	str := func(p *string) any {
 		if p == nil {
 			return nil
@@ -139,7 +140,7 @@ func TestStagesSQLMatchesTheGoAnalysis(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			asOf, _ := time.Parse(time.DateOnly, tc.asOf)
 			out, views := analyzed(t, eventsIn(t, dir), analyze.Options{AsOf: asOf, Model: tc.model, Bots: tc.bots})
-			want, err := table.ReadFile[analyze.Contributor](filepath.Join(out, analyze.ContributorsFile))
+			want, err := table.ReadFile[schema.Contributor](filepath.Join(out, schema.Contributors.File()))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -174,7 +175,7 @@ func TestStagesSQLMatchesTheGoAnalysis(t *testing.T) {
 func analyzed(t *testing.T, events []byte, opts analyze.Options) (out string, views []string) {
 	t.Helper()
 	out = t.TempDir()
-	if err := os.WriteFile(filepath.Join(out, analyze.EventsFile), events, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(out, schema.Events.File()), events, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	opts.Logger = slog.New(slog.DiscardHandler)
@@ -182,15 +183,15 @@ func analyzed(t *testing.T, events []byte, opts analyze.Options) (out string, vi
 		t.Fatal(err)
 	}
 	return out, []string{
-		"CREATE VIEW events AS SELECT * FROM read_parquet(" + quote(filepath.Join(out, analyze.EventsFile)) + ")",
-		"CREATE VIEW identities AS SELECT * FROM read_parquet(" + quote(filepath.Join(out, analyze.IdentitiesFile)) + ")",
+		"CREATE VIEW events AS SELECT * FROM read_parquet(" + quote(filepath.Join(out, schema.Events.File())) + ")",
+		"CREATE VIEW identities AS SELECT * FROM read_parquet(" + quote(filepath.Join(out, schema.Identities.File())) + ")",
 	}
 }
 
 // eventsIn reads the events.parquet of a collected world.
 func eventsIn(t *testing.T, dir string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, analyze.EventsFile))
+	b, err := os.ReadFile(filepath.Join(dir, schema.Events.File()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/journeys-dev/journeys/analyze"
-	"github.com/journeys-dev/journeys/collect"
 	"github.com/journeys-dev/journeys/internal/table"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // expectedFigures are computed from the raw Turing Way extraction by an
@@ -65,7 +65,7 @@ func TestDemoMatchesIndependentFigures(t *testing.T) {
 		t.Errorf("demo output does not say where the output is or give the headline:\n%s", stdout)
 	}
 
-	prs := readTable[collect.PullRequest](t, out, "pull_requests")
+	prs := readTable[schema.PullRequest](t, out, "pull_requests")
 	merged := 0
 	for _, pr := range prs {
 		if pr.Merged {
@@ -76,7 +76,7 @@ func TestDemoMatchesIndependentFigures(t *testing.T) {
 		t.Errorf("pull requests: %d, merged %d; want %d, merged %d", len(prs), merged, want.PullRequests, want.MergedPRs)
 	}
 
-	commits := readTable[collect.Commit](t, out, "commits")
+	commits := readTable[schema.Commit](t, out, "commits")
 	emails := map[string]bool{}
 	null := 0
 	for _, c := range commits {
@@ -90,7 +90,7 @@ func TestDemoMatchesIndependentFigures(t *testing.T) {
 			len(commits), len(emails), null, want.DefaultBranchCommits, want.DistinctAuthorEmails, want.CommitsAuthorNull)
 	}
 
-	recs := readTable[collect.Recognition](t, out, "recognitions")
+	recs := readTable[schema.Recognition](t, out, "recognitions")
 	if len(recs) != want.RecognizedAtHead {
 		t.Errorf("recognitions: %d, want %d", len(recs), want.RecognizedAtHead)
 	}
@@ -113,10 +113,10 @@ func TestDemoMatchesIndependentFigures(t *testing.T) {
 		t.Errorf("%d of %d recognitions have a first-listed date other than the default branch's history gives", wrongDates, len(recs))
 	}
 
-	events := readTable[collect.Event](t, out, "events")
+	events := readTable[schema.Event](t, out, "events")
 	mergers := map[string]bool{}
 	for _, e := range events {
-		if e.Kind == collect.KindPRMerged && e.Actor != nil && e.TargetAuthor != nil && !strings.EqualFold(*e.Actor, *e.TargetAuthor) {
+		if e.Kind == schema.KindPRMerged && e.Actor != nil && e.TargetAuthor != nil && !strings.EqualFold(*e.Actor, *e.TargetAuthor) {
 			mergers[strings.ToLower(*e.Actor)] = true
 		}
 	}
@@ -129,7 +129,7 @@ func TestDemoMatchesIndependentFigures(t *testing.T) {
 		}
 	}
 
-	contributors := readTable[analyze.Contributor](t, out, "contributors")
+	contributors := readTable[schema.Contributor](t, out, "contributors")
 	leaders := 0
 	for _, c := range contributors {
 		if c.Stage == analyze.StageLeadership {

@@ -13,9 +13,9 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/journeys-dev/journeys/collect"
 	"github.com/journeys-dev/journeys/internal/fakegithub"
 	"github.com/journeys-dev/journeys/internal/fakegithub/fakegithubtest"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // hostileTexts are titles, labels and names a stranger could write: markup
@@ -166,7 +166,7 @@ func TestHostileContentIsStoredExactlyAndEscaped(t *testing.T) {
 	r := d.Repos[0]
 
 	t.Run("parquet", func(t *testing.T) {
-		issues := readTable[collect.Issue](t, out, "issues")
+		issues := readTable[schema.Issue](t, out, "issues")
 		byNumber := map[int64]*fakegithub.Issue{}
 		for _, it := range r.Issues {
 			byNumber[it.Number] = it
@@ -190,7 +190,7 @@ func TestHostileContentIsStoredExactlyAndEscaped(t *testing.T) {
 			}
 		}
 
-		commits := readTable[collect.Commit](t, out, "commits")
+		commits := readTable[schema.Commit](t, out, "commits")
 		bySHA := map[string]*fakegithub.Commit{}
 		for _, c := range r.Commits {
 			bySHA[c.SHA] = c
@@ -208,7 +208,7 @@ func TestHostileContentIsStoredExactlyAndEscaped(t *testing.T) {
 			}
 		}
 
-		events := readTable[collect.IssueEvent](t, out, "issue_events")
+		events := readTable[schema.IssueEvent](t, out, "issue_events")
 		labels := 0
 		for _, e := range events {
 			if e.Label != nil && slices.Contains(hostileTexts, *e.Label) {

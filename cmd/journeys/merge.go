@@ -9,6 +9,7 @@ import (
 	"github.com/journeys-dev/journeys/collect"
 	"github.com/journeys-dev/journeys/dataset"
 	"github.com/journeys-dev/journeys/pipeline"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 func (f *pipelineFlags) addLayout(cmd *cobra.Command) {
@@ -26,7 +27,7 @@ func (f *pipelineFlags) scaleOut(o *pipeline.Options) error {
 		o.Shard = s
 	}
 	if f.orgRepos != "" {
-		l, err := collect.ReadOrgListing(f.orgRepos)
+		l, err := schema.ReadOrgListing(f.orgRepos)
 		if err != nil {
 			return &usageError{fmt.Errorf("--org-repos: %w", err)}
 		}
@@ -64,7 +65,7 @@ written and usable.`,
 			if m == nil {
 				return err
 			}
-			fmt.Fprintf(g.stdout, "Merged %d folders into %s: %d repositories, %d events\n", len(args), f.out, len(m.Repos), m.Tables["events"])
+			fmt.Fprintf(g.stdout, "Merged %d folders into %s: %d repositories, %d events\n", len(args), f.out, len(m.Repos), m.Tables[schema.Events.Name])
 			return err
 		},
 	}

@@ -13,11 +13,11 @@ import (
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/journeys-dev/journeys/analyze"
-	"github.com/journeys-dev/journeys/collect"
 	"github.com/journeys-dev/journeys/internal/demo"
 	"github.com/journeys-dev/journeys/internal/fakegithub"
 	"github.com/journeys-dev/journeys/internal/fakegithub/fakegithubtest"
 	"github.com/journeys-dev/journeys/privacy"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 const testPseudonymKey = "a-test-key-of-32-characters-long"
@@ -208,7 +208,7 @@ func TestPseudonymizedOutputNamesNobody(t *testing.T) {
 	}
 
 	// The pseudonyms are there instead, and the tables still join.
-	contributors := readTable[analyze.Contributor](t, out, "contributors")
+	contributors := readTable[schema.Contributor](t, out, "contributors")
 	if len(contributors) < 100 {
 		t.Fatalf("%d contributors published, want the demo's hundreds", len(contributors))
 	}
@@ -218,7 +218,7 @@ func TestPseudonymizedOutputNamesNobody(t *testing.T) {
 			t.Fatalf("contributor login %q is not a pseudonym", c.Login)
 		}
 	}
-	events := readTable[privacy.Event](t, out, "events")
+	events := readTable[schema.Event](t, out, "events")
 	actors := map[string]bool{}
 	for _, e := range events {
 		if e.Actor != nil {
@@ -231,7 +231,7 @@ func TestPseudonymizedOutputNamesNobody(t *testing.T) {
 		}
 	}
 	var m analyze.Manifest
-	b, _ := os.ReadFile(filepath.Join(out, analyze.ManifestFile))
+	b, _ := os.ReadFile(filepath.Join(out, schema.AnalysisManifestFile))
 	if err := json.Unmarshal(b, &m); err != nil || !m.Pseudonymized {
 		t.Errorf("analysis.json: pseudonymized = %v (%v)", m.Pseudonymized, err)
 	}
@@ -256,7 +256,7 @@ func TestPseudonymizedOutputNamesNobody(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "out.private", "events.parquet")); err != nil {
 		t.Errorf("no raw events in the private folder: %v", err)
 	}
-	raw := readTable[collect.Event](t, filepath.Join(dir, "out.private"), "events")
+	raw := readTable[schema.Event](t, filepath.Join(dir, "out.private"), "events")
 	if len(raw) != len(events) {
 		t.Errorf("published %d events of %d", len(events), len(raw))
 	}
@@ -266,7 +266,7 @@ func TestPseudonymizedOutputNamesNobody(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("second run: exit %d: %s", code, stderr)
 	}
-	again := readTable[analyze.Contributor](t, out2, "contributors")
+	again := readTable[schema.Contributor](t, out2, "contributors")
 	if len(again) != len(contributors) || again[0].Login != contributors[0].Login || again[len(again)-1].Login != contributors[len(contributors)-1].Login {
 		t.Error("the same key gave other pseudonyms")
 	}
@@ -320,37 +320,37 @@ func TestExcludedPeopleAreLeftOut(t *testing.T) {
 	is := func(s *string) bool {
 		return s != nil && (strings.EqualFold(*s, login) || strings.EqualFold(*s, email))
 	}
-	for _, e := range readTable[collect.Event](t, out, "events") {
+	for _, e := range readTable[schema.Event](t, out, "events") {
 		if is(e.Actor) || is(e.TargetAuthor) || is(e.AuthorEmail) {
 			t.Fatalf("event of an excluded person: %+v", e)
 		}
 	}
-	for _, c := range readTable[collect.Commit](t, out, "commits") {
+	for _, c := range readTable[schema.Commit](t, out, "commits") {
 		if is(c.AuthorLogin) || is(c.CommitterLogin) || is(&c.AuthorEmail) || slices.ContainsFunc(c.CoAuthorEmails, func(e string) bool { return is(&e) }) {
 			t.Fatalf("commit of an excluded person: %s", c.SHA)
 		}
 	}
-	for _, p := range readTable[collect.PullRequest](t, out, "pull_requests") {
+	for _, p := range readTable[schema.PullRequest](t, out, "pull_requests") {
 		if is(p.Author) || is(p.MergedBy) {
 			t.Fatalf("pull request of an excluded person: %d", p.Number)
 		}
 	}
-	for _, r := range readTable[collect.Recognition](t, out, "recognitions") {
+	for _, r := range readTable[schema.Recognition](t, out, "recognitions") {
 		if is(&r.Login) {
 			t.Fatal("recognition of an excluded person")
 		}
 	}
-	for _, c := range readTable[analyze.Contributor](t, out, "contributors") {
+	for _, c := range readTable[schema.Contributor](t, out, "contributors") {
 		if is(&c.Login) {
 			t.Fatal("journey of an excluded person")
 		}
 	}
-	for _, id := range readTable[analyze.Identity](t, out, "identities") {
+	for _, id := range readTable[schema.Identity](t, out, "identities") {
 		if is(id.Login) || is(&id.Email) {
 			t.Fatalf("identity of an excluded person: %+v", id)
 		}
 	}
-	if len(readTable[analyze.Contributor](t, out, "contributors")) < 100 {
+	if len(readTable[schema.Contributor](t, out, "contributors")) < 100 {
 		t.Error("the others' journeys are gone too")
 	}
 

@@ -19,13 +19,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/journeys-dev/journeys/analyze"
-	"github.com/journeys-dev/journeys/collect"
+	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/format"
+
 	"github.com/journeys-dev/journeys/internal/fakegithub"
 	"github.com/journeys-dev/journeys/internal/fakegithub/fakegithubtest"
 	"github.com/journeys-dev/journeys/internal/table"
-	"github.com/parquet-go/parquet-go"
-	"github.com/parquet-go/parquet-go/format"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // The tables are read by five independent Parquet readers, as the people
@@ -128,26 +128,26 @@ func lastLines(s string, n int) string {
 
 // tableSchemas gives each table's documented Arrow schema.
 var tableSchemas = map[string]func() ([]arrowColumn, error){
-	"repos":              arrowSchema[collect.Repo],
-	"issues":             arrowSchema[collect.Issue],
-	"pull_requests":      arrowSchema[collect.PullRequest],
-	"comments":           arrowSchema[collect.Comment],
-	"reviews":            arrowSchema[collect.Review],
-	"commits":            arrowSchema[collect.Commit],
-	"stargazers":         arrowSchema[collect.Stargazer],
-	"forks":              arrowSchema[collect.Fork],
-	"issue_events":       arrowSchema[collect.IssueEvent],
-	"recognitions":       arrowSchema[collect.Recognition],
-	"events":             arrowSchema[collect.Event],
-	"contributors":       arrowSchema[analyze.Contributor],
-	"contributor_months": arrowSchema[analyze.ContributorMonth],
-	"transitions":        arrowSchema[analyze.Transition],
-	"funnel":             arrowSchema[analyze.FunnelRow],
-	"identities":         arrowSchema[analyze.Identity],
-	"bots":               arrowSchema[analyze.Bot],
-	"cohorts":            arrowSchema[analyze.CohortRow],
-	"metrics":            arrowSchema[analyze.MetricRow],
-	"sensitivity":        arrowSchema[analyze.SensitivityRow],
+	"repos":              arrowSchema[schema.Repo],
+	"issues":             arrowSchema[schema.Issue],
+	"pull_requests":      arrowSchema[schema.PullRequest],
+	"comments":           arrowSchema[schema.Comment],
+	"reviews":            arrowSchema[schema.Review],
+	"commits":            arrowSchema[schema.Commit],
+	"stargazers":         arrowSchema[schema.Stargazer],
+	"forks":              arrowSchema[schema.Fork],
+	"issue_events":       arrowSchema[schema.IssueEvent],
+	"recognitions":       arrowSchema[schema.Recognition],
+	"events":             arrowSchema[schema.Event],
+	"contributors":       arrowSchema[schema.Contributor],
+	"contributor_months": arrowSchema[schema.ContributorMonth],
+	"transitions":        arrowSchema[schema.Transition],
+	"funnel":             arrowSchema[schema.FunnelRow],
+	"identities":         arrowSchema[schema.Identity],
+	"bots":               arrowSchema[schema.Bot],
+	"cohorts":            arrowSchema[schema.CohortRow],
+	"metrics":            arrowSchema[schema.MetricRow],
+	"sensitivity":        arrowSchema[schema.SensitivityRow],
 }
 
 // An arrowColumn is a column of a table's documented Arrow schema.

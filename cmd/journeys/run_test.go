@@ -8,9 +8,9 @@ import (
 	"testing"
 
 	"github.com/journeys-dev/journeys/analyze"
-	"github.com/journeys-dev/journeys/collect"
 	"github.com/journeys-dev/journeys/internal/fakegithub"
 	"github.com/journeys-dev/journeys/internal/fakegithub/fakegithubtest"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // "journeys run" against a GitHub-compatible API given as a plain-http root
@@ -42,14 +42,14 @@ func TestRunWritesEveryTable(t *testing.T) {
 		events += len(r.Events)
 	}
 	counts := map[string]int{
-		"repos":        len(readTable[collect.Repo](t, out, "repos")),
-		"issues":       len(readTable[collect.Issue](t, out, "issues")),
-		"comments":     len(readTable[collect.Comment](t, out, "comments")),
-		"reviews":      len(readTable[collect.Review](t, out, "reviews")),
-		"commits":      len(readTable[collect.Commit](t, out, "commits")),
-		"stargazers":   len(readTable[collect.Stargazer](t, out, "stargazers")),
-		"forks":        len(readTable[collect.Fork](t, out, "forks")),
-		"issue_events": len(readTable[collect.IssueEvent](t, out, "issue_events")),
+		"repos":        len(readTable[schema.Repo](t, out, "repos")),
+		"issues":       len(readTable[schema.Issue](t, out, "issues")),
+		"comments":     len(readTable[schema.Comment](t, out, "comments")),
+		"reviews":      len(readTable[schema.Review](t, out, "reviews")),
+		"commits":      len(readTable[schema.Commit](t, out, "commits")),
+		"stargazers":   len(readTable[schema.Stargazer](t, out, "stargazers")),
+		"forks":        len(readTable[schema.Fork](t, out, "forks")),
+		"issue_events": len(readTable[schema.IssueEvent](t, out, "issue_events")),
 	}
 	want := map[string]int{"repos": 2, "issues": issues, "comments": comments, "reviews": reviews,
 		"commits": commits, "stargazers": stars, "forks": forks, "issue_events": events}
@@ -58,10 +58,10 @@ func TestRunWritesEveryTable(t *testing.T) {
 			t.Errorf("%s.parquet: %d rows, want %d", table, counts[table], n)
 		}
 	}
-	if len(readTable[collect.Recognition](t, out, "recognitions")) == 0 {
+	if len(readTable[schema.Recognition](t, out, "recognitions")) == 0 {
 		t.Error("recognitions.parquet is empty, but both repositories have an .all-contributorsrc")
 	}
-	contributors := readTable[analyze.Contributor](t, out, "contributors")
+	contributors := readTable[schema.Contributor](t, out, "contributors")
 	if len(contributors) == 0 {
 		t.Fatal("no contributors")
 	}
@@ -126,7 +126,7 @@ func TestMissingRepositoryIsNamedAndOthersCollected(t *testing.T) {
 	if !strings.Contains(stderr, "example-org/no-such-repo") {
 		t.Errorf("stderr does not name the missing repository:\n%s", stderr)
 	}
-	if n := len(readTable[collect.Issue](t, out, "issues")); n != len(d.Repos[0].Issues) {
+	if n := len(readTable[schema.Issue](t, out, "issues")); n != len(d.Repos[0].Issues) {
 		t.Errorf("issues of the good repository: %d rows, want %d", n, len(d.Repos[0].Issues))
 	}
 	report, err := os.ReadFile(filepath.Join(out, "report.md"))
@@ -198,7 +198,7 @@ func TestVerifyEveryDropsDeletedIssues(t *testing.T) {
 		}
 	}
 	has := func(number int64) bool {
-		for _, is := range readTable[collect.Issue](t, out, "issues") {
+		for _, is := range readTable[schema.Issue](t, out, "issues") {
 			if is.Number == number {
 				return true
 			}

@@ -9,6 +9,7 @@ import (
 	"github.com/journeys-dev/journeys/analyze"
 	"github.com/journeys-dev/journeys/internal/fakegithub"
 	"github.com/journeys-dev/journeys/internal/fakegithub/fakegithubtest"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // analyze --sensitivity writes sensitivity.parquet and the reports' tables;
@@ -23,7 +24,7 @@ func TestSensitivityFlagAndConfig(t *testing.T) {
 	if code, _, stderr := journeys(t, "collect", "--config", cfg, "--out", out, "--quiet"); code != exitOK {
 		t.Fatalf("collect: exit %d: %s", code, stderr)
 	}
-	path := filepath.Join(out, analyze.SensitivityFile)
+	path := filepath.Join(out, schema.Sensitivity.File())
 	analyzeWith := func(cfg string, args ...string) {
 		t.Helper()
 		args = append([]string{"analyze", "--config", cfg, "--out", out, "--as-of", "2024-01-31", "--quiet"}, args...)
@@ -33,7 +34,7 @@ func TestSensitivityFlagAndConfig(t *testing.T) {
 	}
 	variants := func() map[string]bool {
 		t.Helper()
-		rows := readTable[analyze.SensitivityRow](t, out, "sensitivity")
+		rows := readTable[schema.SensitivityRow](t, out, "sensitivity")
 		vs := map[string]bool{}
 		for _, r := range rows {
 			vs[r.Variant] = true

@@ -85,3 +85,28 @@ func Inherited(path string) (Option, error) {
 	}
 	return WithMetadata(keep), nil
 }
+
+// DerivedMetadata returns what a file derived from the table pf as it is
+// (a part of its partitioned dataset) carries: pf's journeys.* metadata,
+// with journeys.version this build's, and the columns pf
+// dictionary-encodes.
+func DerivedMetadata(pf *file.Reader) (map[string]string, []string) {
+	kv := map[string]string{}
+	md := pf.MetaData().KeyValueMetadata()
+	for i, k := range md.Keys() {
+		if strings.HasPrefix(k, "journeys.") {
+			kv[k] = md.Values()[i]
+		}
+	}
+	kv[MetaVersion] = version.String()
+	var dict []string
+	if pf.NumRowGroups() > 0 {
+		rg := pf.MetaData().RowGroup(0)
+		for i := 0; i < rg.NumColumns(); i++ {
+			if cc, err := rg.ColumnChunk(i); err == nil && cc.HasDictionaryPage() {
+				dict = append(dict, pf.MetaData().Schema.Column(i).Name())
+			}
+		}
+	}
+	return kv, dict
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -52,6 +53,48 @@ func scan[T any](path string, columns []string, sized func(rows int64), fn func(
 	if err != nil {
 		return err
 	}
+	var batch []T
+	return scanRows(path, l, columns, sized, func(n int) unsafe.Pointer {
+		if cap(batch) < n {
+			batch = make([]T, n)
+		}
+		batch = batch[:n]
+		return unsafe.Pointer(unsafe.SliceData(batch))
+	}, func() error { return fn(batch) })
+}
+
+// ScanType is ScanColumns for a row type known only at run time: fn gets
+// each batch as a slice of typ, reused for the next batch.
+func ScanType(path string, typ reflect.Type, columns []string, fn func(batch reflect.Value) error) error {
+	l, err := layoutFor(typ)
+	if err != nil {
+		return err
+	}
+	var batch reflect.Value
+	return scanRows(path, l, columns, nil, func(n int) unsafe.Pointer {
+		if !batch.IsValid() || batch.Cap() < n {
+			batch = reflect.MakeSlice(reflect.SliceOf(typ), n, n)
+		}
+		batch = batch.Slice(0, n)
+		return batch.UnsafePointer()
+	}, func() error { return fn(batch) })
+}
+
+// ReadFileType is ReadFile for a row type known only at run time: it
+// returns a slice of typ.
+func ReadFileType(path string, typ reflect.Type) (reflect.Value, error) {
+	out := reflect.MakeSlice(reflect.SliceOf(typ), 0, 0)
+	err := ScanType(path, typ, nil, func(batch reflect.Value) error {
+		out = reflect.AppendSlice(out, batch)
+		return nil
+	})
+	return out, err
+}
+
+// scanRows reads the table at path batch by batch into rows of layout l:
+// buffer returns room for n rows (whose fields of the columns not read
+// keep their values), and emit is called once they are filled.
+func scanRows(path string, l *layout, columns []string, sized func(rows int64), buffer func(n int) unsafe.Pointer, emit func() error) error {
 	pf, err := file.OpenParquetFile(path, false)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", path, err)
@@ -105,7 +148,7 @@ func scan[T any](path string, columns []string, sized func(rows int64), fn func(
 		return fmt.Errorf("read %s: %w", path, err)
 	}
 	defer rr.Release()
-	var batch []T
+	size := l.typ.Size()
 	for {
 		rec, err := rr.Read()
 		if rec == nil || err != nil {
@@ -115,16 +158,11 @@ func scan[T any](path string, columns []string, sized func(rows int64), fn func(
 			return nil
 		}
 		n := int(rec.NumRows())
-		if cap(batch) < n {
-			batch = make([]T, n)
-		}
-		batch = batch[:n]
+		base := buffer(n)
 		// No clear: fill writes every row of every column it reads (a
 		// null as the zero value), and the fields of columns not read
 		// were never written.
 		if n > 0 {
-			size := unsafe.Sizeof(batch[0])
-			base := unsafe.Pointer(&batch[0])
 			for j, c := range cols {
 				col := rec.Column(j)
 				if col.NullN() > 0 {
@@ -133,7 +171,7 @@ func scan[T any](path string, columns []string, sized func(rows int64), fn func(
 				fill(base, size, c, col)
 			}
 		}
-		if err := fn(batch); err != nil {
+		if err := emit(); err != nil {
 			return err
 		}
 	}

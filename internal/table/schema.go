@@ -27,6 +27,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 	"time"
 	"unsafe"
 
@@ -76,10 +77,28 @@ type layout struct {
 	schema  *arrow.Schema
 }
 
+// layouts caches the layout of each row type.
+var layouts sync.Map // reflect.Type -> *layout
+
 // layoutOf returns the layout of struct type T.
 func layoutOf[T any]() (*layout, error) {
-	var zero T
-	typ := reflect.TypeOf(zero)
+	return layoutFor(reflect.TypeFor[T]())
+}
+
+// layoutFor returns the layout of the struct type typ.
+func layoutFor(typ reflect.Type) (*layout, error) {
+	if l, ok := layouts.Load(typ); ok {
+		return l.(*layout), nil
+	}
+	l, err := newLayout(typ)
+	if err != nil {
+		return nil, err
+	}
+	layouts.Store(typ, l)
+	return l, nil
+}
+
+func newLayout(typ reflect.Type) (*layout, error) {
 	if typ == nil || typ.Kind() != reflect.Struct {
 		return nil, fmt.Errorf("table: %v is not a struct type", typ)
 	}
@@ -169,7 +188,12 @@ func fieldPtr(base unsafe.Pointer, c *column) unsafe.Pointer {
 // Schema returns the Arrow schema of the table type T, for documentation and
 // tests.
 func Schema[T any]() (*arrow.Schema, error) {
-	l, err := layoutOf[T]()
+	return SchemaOf(reflect.TypeFor[T]())
+}
+
+// SchemaOf returns the Arrow schema of the table type typ.
+func SchemaOf(typ reflect.Type) (*arrow.Schema, error) {
+	l, err := layoutFor(typ)
 	if err != nil {
 		return nil, err
 	}

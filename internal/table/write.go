@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"unsafe"
 
@@ -24,19 +25,21 @@ import (
 // visible at the destination path until Close succeeds; Abort (or a failed
 // Close) removes the temporary file.
 type Writer[T any] struct {
-	path     string
-	tmp      *os.File
+	w *rowWriter
+}
+
+// A RowWriter is a Writer of rows whose type is known only at run time
+// (CreateType).
+type RowWriter struct {
+	w *rowWriter
+}
+
+// rowWriter is a Writer of the rows of a layout.
+type rowWriter struct {
 	layout   *layout
-	dict     []string          // the columns to dictionary-encode
-	metadata map[string]string // the footer's key-value metadata
-	// fw is started with the first rows: an empty table is written
-	// without dictionary pages (see Close).
-	fw       *pqarrow.FileWriter
+	out      *RecordWriter
 	builders []array.Builder // one per column
 	pending  int
-	rows     int64
-	err      error
-	closed   bool
 }
 
 // An Option adds to what Create writes.
@@ -63,32 +66,173 @@ func Create[T any](path string, opts ...Option) (*Writer[T], error) {
 	if err != nil {
 		return nil, err
 	}
+	w, err := newRowWriter(path, l, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Writer[T]{w}, nil
+}
+
+// CreateType is Create for rows of the struct type typ.
+func CreateType(path string, typ reflect.Type, opts ...Option) (*RowWriter, error) {
+	l, err := layoutFor(typ)
+	if err != nil {
+		return nil, err
+	}
+	w, err := newRowWriter(path, l, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &RowWriter{w}, nil
+}
+
+func newRowWriter(path string, l *layout, opts []Option) (*rowWriter, error) {
 	o := options{metadata: map[string]string{}}
 	for _, opt := range opts {
 		opt(&o)
 	}
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
-		return nil, fmt.Errorf("create %s: %w", path, err)
-	}
-	w := &Writer[T]{
-		path:     path,
-		tmp:      tmp,
-		layout:   l,
-		metadata: fileMetadata(TableName(path), o.metadata),
-		builders: make([]array.Builder, len(l.columns)),
-	}
+	var dict []string
 	for _, c := range l.columns {
 		if c.dict {
-			w.dict = append(w.dict, c.name)
+			dict = append(dict, c.name)
 		}
 	}
+	out, err := CreateRecords(path, l.schema, dict, fileMetadata(TableName(path), o.metadata), true)
+	if err != nil {
+		return nil, err
+	}
+	w := &rowWriter{layout: l, out: out, builders: make([]array.Builder, len(l.columns))}
 	for i, c := range l.columns {
 		w.builders[i] = array.NewBuilder(memory.DefaultAllocator, c.field.Type)
+	}
+	return w, nil
+}
+
+// Write appends rows. After an error every later call returns it.
+func (w *Writer[T]) Write(rows ...T) error {
+	if len(rows) == 0 {
+		return w.w.write(nil, 0, 0)
+	}
+	return w.w.write(unsafe.Pointer(unsafe.SliceData(rows)), unsafe.Sizeof(rows[0]), len(rows))
+}
+
+// Write appends rows, a slice of the writer's row type.
+func (w *RowWriter) Write(rows reflect.Value) error {
+	if rows.Kind() != reflect.Slice || rows.Type().Elem() != w.w.layout.typ {
+		return fmt.Errorf("table: write %v rows to a table of %v", rows.Type(), w.w.layout.typ)
+	}
+	return w.w.write(rows.UnsafePointer(), w.w.layout.typ.Size(), rows.Len())
+}
+
+// Rows returns the number of rows written so far.
+func (w *Writer[T]) Rows() int64 { return w.w.rows() }
+
+// Rows returns the number of rows written so far.
+func (w *RowWriter) Rows() int64 { return w.w.rows() }
+
+func (w *rowWriter) rows() int64 { return w.out.rows + int64(w.pending) }
+
+// Close flushes the last rows, syncs the file and renames it to its
+// destination. A table with no rows is still a valid file with the schema.
+func (w *Writer[T]) Close() error { return w.w.close() }
+
+// Close is Writer.Close.
+func (w *RowWriter) Close() error { return w.w.close() }
+
+// Abort discards everything written; the destination is left untouched.
+func (w *Writer[T]) Abort() { w.w.abort() }
+
+// Abort is Writer.Abort.
+func (w *RowWriter) Abort() { w.w.abort() }
+
+// write appends the n rows of size bytes each at base.
+func (w *rowWriter) write(base unsafe.Pointer, size uintptr, n int) error {
+	if w.out.err != nil {
+		return w.out.err
+	}
+	if w.out.closed {
+		return errors.New("table: write after close")
+	}
+	for i := range n {
+		w.appendRow(unsafe.Add(base, uintptr(i)*size))
+		w.pending++
+		if w.pending == BatchSize {
+			if err := w.flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (w *rowWriter) flush() error {
+	if w.pending == 0 {
+		return nil
+	}
+	rec := w.newRecord()
+	defer rec.Release()
+	w.pending = 0
+	return w.out.Write(rec)
+}
+
+func (w *rowWriter) close() error {
+	if w.out.closed {
+		return w.out.err
+	}
+	defer w.release()
+	if w.out.err == nil {
+		w.flush()
+	}
+	return w.out.Close()
+}
+
+func (w *rowWriter) abort() {
+	if w.out.closed {
+		return
+	}
+	w.release()
+	w.out.Abort()
+}
+
+// A RecordWriter writes Arrow record batches into a Parquet file with the
+// settings of every table (NewArrowWriter). The file is started with the
+// first rows: a table that gets none is still written, with one empty row
+// group and no dictionary pages (an empty column chunk with one has a data
+// page offset of 0, before its dictionary, which parquet-go refuses).
+type RecordWriter struct {
+	path   string
+	f      *os.File // the temporary file, when atomic
+	atomic bool
+	schema *arrow.Schema
+	dict   []string          // the columns to dictionary-encode
+	kv     map[string]string // the footer's key-value metadata
+	fw     *pqarrow.FileWriter
+	rows   int64
+	err    error
+	closed bool
+}
+
+// CreateRecords starts a Parquet file of records of schema at path,
+// dictionary-encoding the columns dict, with the key-value metadata kv in
+// its footer. When atomic, nothing is visible at path until Close
+// succeeds (a synced temporary file is renamed); otherwise the file is
+// written in place, for a folder that is made visible whole.
+func CreateRecords(path string, schema *arrow.Schema, dict []string, kv map[string]string, atomic bool) (*RecordWriter, error) {
+	w := &RecordWriter{path: path, atomic: atomic, schema: schema, dict: dict, kv: kv}
+	var err error
+	if atomic {
+		dir, base := filepath.Split(path)
+		if dir == "" {
+			dir = "."
+		}
+		w.f, err = os.CreateTemp(dir, "."+base+".tmp-*")
+	} else {
+		if err = os.MkdirAll(filepath.Dir(path), 0o755); err == nil {
+			w.f, err = os.Create(path)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("create %s: %w", path, err)
 	}
 	return w, nil
 }
@@ -130,34 +274,13 @@ func NewArrowWriter(w io.Writer, schema *arrow.Schema, dictColumns []string, kv 
 	return fw, nil
 }
 
-// Write appends rows. After an error every later call returns it.
-func (w *Writer[T]) Write(rows ...T) error {
-	if w.err != nil {
-		return w.err
-	}
-	if w.closed {
-		return errors.New("table: write after close")
-	}
-	for i := range rows {
-		w.appendRow(unsafe.Pointer(&rows[i]))
-		w.pending++
-		w.rows++
-		if w.pending == BatchSize {
-			if err := w.flush(); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
 // start begins the Parquet file, once, dictionary-encoding the columns
 // dict.
-func (w *Writer[T]) start(dict []string) error {
+func (w *RecordWriter) start(dict []string) error {
 	if w.fw != nil {
 		return nil
 	}
-	fw, err := NewArrowWriter(w.tmp, w.layout.schema, dict, w.metadata)
+	fw, err := NewArrowWriter(w.f, w.schema, dict, w.kv)
 	if err != nil {
 		w.err = fmt.Errorf("create %s: %w", w.path, err)
 		return w.err
@@ -166,44 +289,55 @@ func (w *Writer[T]) start(dict []string) error {
 	return nil
 }
 
-// Rows returns the number of rows written so far.
-func (w *Writer[T]) Rows() int64 { return w.rows }
+// Write writes rec as row groups of its own (of BatchSize rows at most).
+func (w *RecordWriter) Write(rec arrow.RecordBatch) error {
+	return w.write(rec, false)
+}
 
-func (w *Writer[T]) flush() error {
-	if w.pending == 0 {
+// WriteBuffered writes rec into the current row group, starting a new one
+// when it has BatchSize rows.
+func (w *RecordWriter) WriteBuffered(rec arrow.RecordBatch) error {
+	return w.write(rec, true)
+}
+
+func (w *RecordWriter) write(rec arrow.RecordBatch, buffered bool) error {
+	if w.err != nil {
+		return w.err
+	}
+	if w.closed {
+		return errors.New("table: write after close")
+	}
+	if rec.NumRows() == 0 {
 		return nil
 	}
-	rec := w.newRecord()
-	defer rec.Release()
-	w.pending = 0
 	if err := w.start(w.dict); err != nil {
 		return err
 	}
-	if err := w.fw.Write(rec); err != nil {
+	write := w.fw.Write
+	if buffered {
+		write = w.fw.WriteBuffered
+	}
+	if err := write(rec); err != nil {
 		w.err = fmt.Errorf("write %s: %w", w.path, err)
 		return w.err
 	}
+	w.rows += rec.NumRows()
 	return nil
 }
 
-// Close flushes the last rows, syncs the file and renames it to its
-// destination. A table with no rows is still a valid file with the schema.
-func (w *Writer[T]) Close() error {
+// Rows returns the number of rows written so far.
+func (w *RecordWriter) Rows() int64 { return w.rows }
+
+// Close finishes the file and, when atomic, syncs it and renames it to its
+// destination.
+func (w *RecordWriter) Close() error {
 	if w.closed {
 		return w.err
 	}
 	w.closed = true
-	defer w.release()
-	if w.err == nil {
-		w.flush()
-	}
 	if w.err == nil && w.rows == 0 {
-		// An empty table still gets one (empty) row group, which some
-		// readers need, but no dictionary pages: an empty column chunk
-		// with one has a data page offset of 0, before its dictionary,
-		// which parquet-go refuses.
 		if err := w.start(nil); err == nil {
-			rec := w.newRecord()
+			rec := emptyRecord(w.schema)
 			if err := w.fw.Write(rec); err != nil {
 				w.err = fmt.Errorf("write %s: %w", w.path, err)
 			}
@@ -211,35 +345,53 @@ func (w *Writer[T]) Close() error {
 		}
 	}
 	if w.fw != nil {
-		if err := w.fw.Close(); err != nil && w.err == nil { // also closes tmp
+		if err := w.fw.Close(); err != nil && w.err == nil { // also closes f
 			w.err = fmt.Errorf("write %s: %w", w.path, err)
 		}
 	} else {
-		w.tmp.Close()
+		w.f.Close()
 	}
 	if w.err != nil {
-		os.Remove(w.tmp.Name())
+		os.Remove(w.f.Name())
 		return w.err
 	}
-	if err := commitFile(w.tmp.Name(), w.path); err != nil {
+	if !w.atomic {
+		return nil
+	}
+	if err := commitFile(w.f.Name(), w.path); err != nil {
 		w.err = err
 		return err
 	}
 	return nil
 }
 
-// Abort discards everything written; the destination is left untouched.
-func (w *Writer[T]) Abort() {
+// Abort discards everything written: the destination is left untouched
+// (an atomic writer) or removed.
+func (w *RecordWriter) Abort() {
 	if w.closed {
 		return
 	}
 	w.closed = true
-	w.release()
 	if w.fw != nil {
 		w.fw.Close()
 	}
-	w.tmp.Close()
-	os.Remove(w.tmp.Name())
+	w.f.Close()
+	os.Remove(w.f.Name())
+}
+
+// emptyRecord is a record of schema with no rows.
+func emptyRecord(schema *arrow.Schema) arrow.RecordBatch {
+	cols := make([]arrow.Array, schema.NumFields())
+	for i, f := range schema.Fields() {
+		b := array.NewBuilder(memory.DefaultAllocator, f.Type)
+		cols[i] = b.NewArray()
+		b.Release()
+	}
+	rec := array.NewRecordBatch(schema, cols, 0)
+	for _, c := range cols {
+		c.Release()
+	}
+	return rec
 }
 
 // WriteFile writes rows to path as a Parquet table, atomically.
@@ -303,7 +455,7 @@ func WriteFileAtomic(path string, data []byte) error {
 }
 
 // newRecord turns the buffered rows into a record and resets the builders.
-func (w *Writer[T]) newRecord() arrow.RecordBatch {
+func (w *rowWriter) newRecord() arrow.RecordBatch {
 	cols := make([]arrow.Array, len(w.layout.columns))
 	for i := range cols {
 		cols[i] = w.builders[i].NewArray()
@@ -315,13 +467,13 @@ func (w *Writer[T]) newRecord() arrow.RecordBatch {
 	return rec
 }
 
-func (w *Writer[T]) release() {
+func (w *rowWriter) release() {
 	for _, b := range w.builders {
 		b.Release()
 	}
 }
 
-func (w *Writer[T]) appendRow(base unsafe.Pointer) {
+func (w *rowWriter) appendRow(base unsafe.Pointer) {
 	for i := range w.layout.columns {
 		c := &w.layout.columns[i]
 		p := fieldPtr(base, c)

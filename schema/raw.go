@@ -1,9 +1,9 @@
-package collect
+package schema
 
 import "time"
 
 // The types in this file are the rows of the raw tables that collection
-// writes, one type per Parquet file (see docs/schema.md). Every row carries
+// writes, one type per Parquet file (see Tables and docs/schema.md). Every row carries
 // the community it was collected for and the repository ("owner/name").
 // Logins are GitHub logins exactly as the API serves them. A nil pointer is a
 // null in Parquet: GitHub did not say, or the field does not apply.
@@ -82,7 +82,7 @@ type PullRequest struct {
 type Comment struct {
 	Community         string    `parquet:"community,dict"`
 	Repo              string    `parquet:"repo,dict"`
-	Kind              string    `parquet:"kind,dict"`
+	Kind              Kind      `parquet:"kind,dict"`
 	ID                int64     `parquet:"id"`
 	Number            int64     `parquet:"number"`
 	Author            *string   `parquet:"author"`
@@ -190,7 +190,7 @@ type Event struct {
 	Repo                string    `parquet:"repo,dict"`
 	Actor               *string   `parquet:"actor,dict"`
 	ActorType           *string   `parquet:"actor_type,dict"`
-	Kind                string    `parquet:"kind,dict"`
+	Kind                Kind      `parquet:"kind,dict"`
 	OccurredAt          time.Time `parquet:"occurred_at"`
 	TargetNumber        *int64    `parquet:"target_number"`
 	TargetAuthor        *string   `parquet:"target_author,dict"`
@@ -200,22 +200,3 @@ type Event struct {
 	AuthorEmail         *string   `parquet:"author_email,dict"`
 	SourceID            string    `parquet:"source_id"`
 }
-
-// Event kinds. See docs/schema.md for what each one's columns hold.
-const (
-	KindStar           = "star"
-	KindFork           = "fork"
-	KindIssueOpened    = "issue_opened"
-	KindPROpened       = "pr_opened"
-	KindPRMerged       = "pr_merged"
-	KindIssueClosed    = "issue_closed"
-	KindIssueReopened  = "issue_reopened"
-	KindIssueComment   = "issue_comment"
-	KindReview         = "review"
-	KindReviewComment  = "review_comment"
-	KindCommit         = "commit"
-	KindCommitCoauthor = "commit_coauthor"
-	KindLabeled        = "labeled"
-	KindAssigned       = "assigned"
-	KindRecognized     = "recognized"
-)
