@@ -16,7 +16,6 @@ import (
 // largest communities.
 const (
 	markdownMonths  = 24  // months listed in the Markdown newcomer table
-	chartMonths     = 60  // months drawn in the contributors-per-month chart
 	topTransitions  = 10  // transitions listed
 	cohortMonths    = 120 // months of newcomer cohorts drawn in the retention heatmap
 	retentionMonths = 12  // months since first contact followed per cohort
@@ -465,10 +464,10 @@ func monthStart(i int32) time.Time {
 }
 
 // buildMonths counts the people per month and stage from the monthly
-// snapshots, for the last 60 months up to the analysis date.
+// snapshots, for every month of each community's history up to the
+// analysis date.
 func buildMonths(in Input, r *Report, byName map[string]*Community) {
 	last := monthIndex(r.AsOf)
-	first := last - chartMonths + 1
 	type ck struct {
 		community string
 		month     int32
@@ -480,7 +479,7 @@ func buildMonths(in Input, r *Report, byName map[string]*Community) {
 			continue
 		}
 		mi := monthIndex(m.Month)
-		if mi < first || mi > last {
+		if mi > last {
 			continue
 		}
 		si := stageIndex(m.Stage)

@@ -369,19 +369,27 @@ func sankeyChart(c *Community, r *Report, l layout) (template.HTML, error) {
 
 // monthsChart draws the people per month, stacked by stage.
 func monthsChart(c *Community, yMax float64, l layout) (template.HTML, error) {
-	p := newLayoutPlot(l, c.Name+": people per month, by stage", "month", "people (churned excepted)")
-	n := len(c.Months)
+	bins := monthBins(c.Months)
+	unit := "month"
+	if len(bins) < len(c.Months) {
+		unit = "quarter"
+		if len(bins) > 0 && len(bins[0].label) == 4 {
+			unit = "year"
+		}
+	}
+	p := newLayoutPlot(l, c.Name+": people at each "+unit+"'s end, by stage", unit, "people (churned excepted)")
+	n := len(bins)
 	labels := make([]string, n)
-	for i, m := range c.Months {
-		labels[i] = m.Month.Format("2006-01")
+	for i, b := range bins {
+		labels[i] = b.label
 	}
 	width := vg.Points(math.Max(1, 0.8*(l.width-80)/float64(n)))
 	var below *plotter.BarChart
 	var legend []legendEntry
 	for si, st := range analyze.Stages {
 		v := make(plotter.Values, n)
-		for i, m := range c.Months {
-			v[i] = float64(m.ByStage[si])
+		for i, b := range bins {
+			v[i] = float64(b.last.ByStage[si])
 		}
 		bars, err := plotter.NewBarChart(v, width)
 		if err != nil {
@@ -402,6 +410,45 @@ func monthsChart(c *Community, yMax float64, l layout) (template.HTML, error) {
 	p.Y.Max = niceMax(yMax, l.yTicks, true)
 	p.Y.Tick.Marker = niceTicks{n: l.yTicks, integer: true}
 	return renderLayout(p, l, 260, legend)
+}
+
+// Bars of the people-per-month chart: one per month up to monthlyBars
+// months of history, one per quarter up to quarterlyBars quarters, one per
+// year beyond, so that a long history is drawn whole rather than cut.
+const (
+	monthlyBars   = 72
+	quarterlyBars = 80
+)
+
+// A monthBin is one bar of the people-per-month chart: the people at each
+// stage at the end of its last month (people at a stage are a stock, so a
+// quarter's or a year's bar is its last month's).
+type monthBin struct {
+	label string
+	last  MonthFigures
+}
+
+func monthBins(months []MonthFigures) []monthBin {
+	var out []monthBin
+	if len(months) <= monthlyBars {
+		for _, m := range months {
+			out = append(out, monthBin{m.Month.Format("2006-01"), m})
+		}
+		return out
+	}
+	byYear := len(months) > 3*quarterlyBars
+	for _, m := range months {
+		label := quarterLabel(m.Month)
+		if byYear {
+			label = m.Month.Format("2006")
+		}
+		if n := len(out); n > 0 && out[n-1].label == label {
+			out[n-1].last = m
+			continue
+		}
+		out = append(out, monthBin{label, m})
+	}
+	return out
 }
 
 // minCohort is the smallest cohort whose retention is coloured: smaller

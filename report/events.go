@@ -296,7 +296,7 @@ func (x *eventIndex) finish(r *Report, byName map[string]*Community) {
 		for m := range firstItems {
 			from = min(from, m)
 		}
-		extendMonths(c, max(from, asOfMonth-chartMonths+1), asOfMonth)
+		extendMonths(c, from, asOfMonth)
 		for i := range c.Months {
 			m := monthIndex(c.Months[i].Month)
 			c.Months[i].Newcomers = newcomers[m]

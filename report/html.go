@@ -140,7 +140,7 @@ func flowData(c *Community, r *Report) chartData {
 
 func monthsData(c *Community, yMax float64) chartData {
 	d := chartData{Kind: "months", Title: "Contributors per month, by stage",
-		Reading: "Each bar counts the people at each stage at the month's end, churned people excepted; each community's chart has its own scale (the comparison section sets communities side by side).",
+		Reading: "Each bar counts the people at each stage at the month's end (a quarter's or a year's end when the history is longer than six or twenty years: every month is drawn, in coarser bars), churned people excepted; each community's chart has its own scale (the comparison section sets communities side by side).",
 		Head:    []string{"Month"}}
 	for _, s := range analyze.Stages {
 		d.Head = append(d.Head, stageLabel(s))

@@ -81,3 +81,36 @@ func TestEmptyTablesShareALine(t *testing.T) {
 		t.Error("report.html lists empty tables as rows")
 	}
 }
+
+// A long history is drawn whole, in coarser bars, never cut.
+func TestLongHistoriesGetCoarserBars(t *testing.T) {
+	months := func(n int) []MonthFigures {
+		out := make([]MonthFigures, n)
+		for i := range out {
+			out[i] = MonthFigures{Month: time.Date(2001, time.Month(1+i), 1, 0, 0, 0, 0, time.UTC), Total: int64(i)}
+		}
+		return out
+	}
+	tests := []struct {
+		months             int
+		bars               int
+		firstLabel, lastOf string
+	}{
+		{12, 12, "2001-01", "2001-12"},
+		{monthlyBars, monthlyBars, "2001-01", "2006-12"},
+		{monthlyBars + 1, 25, "2001-Q1", "2007-Q1"},
+		{3 * quarterlyBars, quarterlyBars, "2001-Q1", "2020-Q4"},
+		{3*quarterlyBars + 1, 21, "2001", "2021"},
+	}
+	for _, tt := range tests {
+		bins := monthBins(months(tt.months))
+		if len(bins) != tt.bars || bins[0].label != tt.firstLabel || bins[len(bins)-1].label != tt.lastOf {
+			t.Errorf("%d months: %d bars from %q to %q, want %d from %q to %q",
+				tt.months, len(bins), bins[0].label, bins[len(bins)-1].label, tt.bars, tt.firstLabel, tt.lastOf)
+		}
+		// A bar shows its last month: the people at the period's end.
+		if last := bins[len(bins)-1].last.Total; last != int64(tt.months-1) {
+			t.Errorf("%d months: the last bar shows %d people, want the last month's %d", tt.months, last, tt.months-1)
+		}
+	}
+}
