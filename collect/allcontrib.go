@@ -494,6 +494,13 @@ func (rc *repoCollector) dateACVersions(ctx context.Context) error {
 	rc.mu.Unlock()
 	budget := acVersionBudget
 	fetched := map[string]*acReadVersion{}
+	if rc.gql != nil {
+		pre, err := rc.gqlACVersions(ctx, tl, cached)
+		if err != nil {
+			return err
+		}
+		fetched = pre
+	}
 	var ferr error
 	version := func(i int) (map[string]bool, acVersionState) {
 		sha := tl.points[i].SHA

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/journeys-dev/journeys/collect/ghapi"
+	"github.com/journeys-dev/journeys/collect/ghgraphql"
 	"github.com/journeys-dev/journeys/internal/table"
 	"github.com/journeys-dev/journeys/schema"
 	"golang.org/x/sync/errgroup"
@@ -84,6 +85,13 @@ type Options struct {
 	// comments or review comments may be before a run walks the listing
 	// whole again to drop the items GitHub no longer lists (0: 7 days).
 	VerifyAfter time.Duration
+
+	// API is the route for the bulk: "rest" (the zero value), "graphql",
+	// or "auto" (GraphQL when there is a token and the server reports a
+	// GraphQL budget for it, else REST); see graphql.go. GraphQLURL
+	// overrides the endpoint derived from APIURL.
+	API        string
+	GraphQLURL string
 
 	// retryBase shortens the backoff in tests; rateLimitWait the waits
 	// after rate limits that say nothing usable of when to retry.
@@ -147,8 +155,12 @@ func Run(ctx context.Context, communities []Community, opts Options) (*schema.Ma
 	}
 	allCommunities := communities
 	communities = opts.Shard.filter(communities)
+	gql, err := newGQLRoute(ctx, client, opts, log)
+	if err != nil {
+		return nil, err
+	}
 	if opts.DryRun {
-		return dryRun(ctx, client, communities, opts)
+		return dryRun(ctx, client, communities, opts, gql != nil)
 	}
 
 	m := &schema.Manifest{ToolVersion: opts.ToolVersion, APIURL: client.Base(), StartedAt: time.Now().UTC(), Tables: map[string]int64{}}
@@ -170,12 +182,13 @@ func Run(ctx context.Context, communities []Community, opts Options) (*schema.Ma
 	results := make(map[string]*repoResult, len(unique))
 	var mu sync.Mutex
 	prog := newProgress(opts.Progress, opts.LogOutput, unique, client)
+	prog.gql = gql
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(opts.Concurrency)
 	for _, repo := range unique {
 		g.Go(func() error {
-			res, err := collectRepo(gctx, client, store, repo, opts.Concurrency, opts.VerifyAfter, log, prog)
+			res, err := collectRepo(gctx, client, gql, store, repo, opts.Concurrency, opts.VerifyAfter, log, prog)
 			mu.Lock()
 			results[repoKey(repo)] = res
 			mu.Unlock()
@@ -196,7 +209,7 @@ func Run(ctx context.Context, communities []Community, opts Options) (*schema.Ma
 			res := results[repoKey(repo)]
 			rows := t.addRepo(c.Name, repo, res.state, res.failure, now)
 			m.Repos = append(m.Repos, schema.RepoStatus{Community: c.Name, Repo: repo, Status: statusOf(res),
-				Error: res.failure, Rows: rows, Requests: res.requests})
+				Error: res.failure, Rows: rows, Requests: res.requests, Points: res.points})
 		}
 	}
 	for _, repo := range unique {
@@ -210,6 +223,11 @@ func Run(ctx context.Context, communities []Community, opts Options) (*schema.Ma
 	}
 	m.Tables = t.counts()
 	m.Requests, _, m.NotModified = client.Stats()
+	m.API = "rest"
+	if gql != nil {
+		m.API = "graphql"
+		m.GraphQLQueries, m.GraphQLPoints = gql.Stats()
+	}
 	m.FinishedAt = time.Now().UTC()
 	if err := writeShardInfo(opts.Out, opts.Shard, allCommunities); err != nil {
 		return nil, err
@@ -238,6 +256,7 @@ type repoResult struct {
 	state      *repoState
 	failure    string
 	requests   int64
+	points     int64
 	incomplete []string
 }
 
@@ -251,17 +270,23 @@ func statusOf(r *repoResult) string {
 // collectRepo collects one repository. A repository-level failure (404,
 // repeated faults) is in the result; the error is only for what must stop
 // the whole run.
-func collectRepo(ctx context.Context, client *ghapi.Client, store *stateStore, repo string, workers int, verifyAfter time.Duration, log *slog.Logger, prog *progress) (*repoResult, error) {
+func collectRepo(ctx context.Context, client *ghapi.Client, gql *ghgraphql.Client, store *stateStore, repo string, workers int, verifyAfter time.Duration, log *slog.Logger, prog *progress) (*repoResult, error) {
 	st, err := store.load(repo)
 	if err != nil {
 		return &repoResult{failure: err.Error()}, err
 	}
 	j := store.journal(repo)
 	rc := &repoCollector{c: client, repo: repo, st: st, j: j, workers: workers, tally: &prog.counts, verifyAfter: verifyAfter}
+	if gql != nil {
+		rc.gql = &gqlRoute{c: gql}
+	}
 	prog.start(repo)
 	err = rc.collect(ctx)
 	cerr := j.close()
 	res := &repoResult{state: st, requests: rc.requests.Load(), incomplete: rc.incomplete}
+	if rc.gql != nil {
+		res.points = rc.gql.points
+	}
 	var qe *QuotaError
 	var pe *fs.PathError
 	var ue *UnreachableError

@@ -40,7 +40,7 @@ type repoEstimate struct {
 // so that the rel="last" link gives the count, one request per listing),
 // and prints it with the quota left (GET /rate_limit, which costs none) to
 // opts.Report. It writes no file.
-func dryRun(ctx context.Context, c *ghapi.Client, communities []Community, opts Options) (*schema.Manifest, error) {
+func dryRun(ctx context.Context, c *ghapi.Client, communities []Community, opts Options, graphql bool) (*schema.Manifest, error) {
 	m := &schema.Manifest{ToolVersion: opts.ToolVersion, APIURL: c.Base(), StartedAt: time.Now().UTC(), Tables: map[string]int64{}}
 	w := opts.Report
 	if w == nil {
@@ -51,6 +51,7 @@ func dryRun(ctx context.Context, c *ghapi.Client, communities []Community, opts 
 	}
 	fmt.Fprintf(w, "Dry run against %s: estimating what a first collection would cost (nothing is collected).\n", c.Base())
 	var total int64
+	var gqlTotal gqlEstimate
 	var err error
 	var failed []string
 	done := map[string]*repoEstimate{}
@@ -83,6 +84,12 @@ func dryRun(ctx context.Context, c *ghapi.Client, communities []Community, opts 
 				total += est.cost
 				estimated++
 				printEstimate(w, repo, est)
+				if graphql {
+					g := estimateGraphQL(est)
+					printGraphQLEstimate(w, g)
+					gqlTotal.requests += g.requests
+					gqlTotal.points += g.points
+				}
 			}
 			for k, v := range est.counts {
 				st.Rows[k] = v
@@ -96,6 +103,10 @@ func dryRun(ctx context.Context, c *ghapi.Client, communities []Community, opts 
 	}
 	m.Requests, _, m.NotModified = c.Stats()
 	fmt.Fprintf(w, "\nTotal: about %s requests for a first collection of %d %s.\n", thousands(total), estimated, plural(estimated, "repository", "repositories"))
+	if graphql {
+		fmt.Fprintf(w, "Through GraphQL (this run's route): about %s REST requests and %s GraphQL points (a budget of its own: 5,000 points an hour for a user token, 1,000 for GITHUB_TOKEN).\n",
+			thousands(gqlTotal.requests), thousands(gqlTotal.points))
+	}
 	if rate.Known {
 		fmt.Fprintf(w, "Quota left: %s of %s, resets at %s UTC (in %s); this estimate spent %d %s.\n",
 			thousands(int64(rate.Remaining)), thousands(int64(rate.Limit)), rate.Reset.UTC().Format("15:04"),

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/journeys-dev/journeys/collect/ghapi"
+	"github.com/journeys-dev/journeys/collect/ghgraphql"
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 	"golang.org/x/term"
@@ -77,6 +78,7 @@ type tally struct {
 type progress struct {
 	w      io.Writer
 	client *ghapi.Client
+	gql    *ghgraphql.Client // nil on the REST route
 	total  int
 	counts tally
 
@@ -172,6 +174,9 @@ func (p *progress) counters() string {
 		p.counts.pages.Load(), p.counts.items.Load(), sent, notMod)
 	if r := p.client.Rate(); r.Known {
 		s += fmt.Sprintf(" · quota %d/%d left", r.Remaining, r.Limit)
+	}
+	if p.gql != nil {
+		s += " · " + gqlNote(p.gql)
 	}
 	if w := waitNote(p.client, time.Now()); w != "" {
 		s += " · " + w

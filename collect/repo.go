@@ -58,6 +58,8 @@ type repoCollector struct {
 	// complete commits walk (guarded by mu): an incremental walk stops at
 	// the page holding it.
 	head string
+	// gql, when set, collects the bulk through GraphQL (graphql.go).
+	gql *gqlRoute
 }
 
 // highWater returns the latest updated_at stored of a listing sorted by
@@ -130,6 +132,9 @@ func (rc *repoCollector) get(ctx context.Context, req ghapi.Request) (*ghapi.Res
 // collect fetches everything about the repository that changed since its
 // state was saved.
 func (rc *repoCollector) collect(ctx context.Context) error {
+	if rc.gql != nil {
+		return rc.collectGraphQL(ctx)
+	}
 	rc.mu.Lock()
 	prev := rc.st.Repo
 	rc.mu.Unlock()

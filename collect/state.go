@@ -175,6 +175,10 @@ type delta struct {
 	Repo     *apiRepo `json:"repo,omitempty"`
 	RepoETag *string  `json:"repo_etag,omitempty"`
 
+	// Renew lists issue numbers whose comments, review comments, reviews
+	// and events this delta replaces (an issue's whole timeline, read
+	// again): the stored ones are dropped first.
+	Renew          []int64                   `json:"renew,omitempty"`
 	Issues         []*apiIssue               `json:"issues,omitempty"`
 	Comments       []*apiComment             `json:"comments,omitempty"`
 	ReviewComments []*apiComment             `json:"review_comments,omitempty"`
@@ -226,6 +230,9 @@ func (s *repoState) apply(d *delta) {
 	}
 	if d.RepoETag != nil {
 		s.RepoETag = *d.RepoETag
+	}
+	if len(d.Renew) > 0 {
+		s.renew(d.Renew)
 	}
 	for _, v := range d.Issues {
 		s.Issues[v.ID] = v
@@ -376,6 +383,35 @@ func (s *repoState) applySeen(d *delta) {
 			dropUnseen(s.ReviewComments, seen)
 		}
 		delete(s.Seen, d.List)
+	}
+}
+
+// renew drops the comments, review comments, reviews and events of the
+// issues numbered ns.
+func (s *repoState) renew(ns []int64) {
+	drop := make(map[int64]bool, len(ns))
+	for _, n := range ns {
+		drop[n] = true
+	}
+	for id, c := range s.Comments {
+		if drop[c.number()] {
+			delete(s.Comments, id)
+		}
+	}
+	for id, c := range s.ReviewComments {
+		if drop[c.number()] {
+			delete(s.ReviewComments, id)
+		}
+	}
+	for id, r := range s.Reviews {
+		if drop[r.Number] {
+			delete(s.Reviews, id)
+		}
+	}
+	for id, e := range s.Events {
+		if e.Issue != nil && drop[e.Issue.Number] {
+			delete(s.Events, id)
+		}
 	}
 }
 

@@ -117,6 +117,11 @@ type Options struct {
 	// APIURL is the REST root of GitHub (or of a compatible API), as
 	// given: required with Steps.Collect.
 	APIURL string
+	// API is the route of the collection's bulk: "graphql", "rest" or
+	// "auto" (GraphQL when there is a token with a GraphQL budget); empty
+	// is REST. GraphQLURL overrides the GraphQL endpoint that follows
+	// APIURL.
+	API, GraphQLURL string
 	// Token is sent to the API; it is never printed or written.
 	Token  string
 	Limits Limits

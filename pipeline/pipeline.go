@@ -267,6 +267,8 @@ func (p *Pipeline) collect(ctx context.Context) (*schema.Manifest, error) {
 	o := p.opts
 	return collect.Run(ctx, p.communities, collect.Options{
 		APIURL:      o.APIURL,
+		API:         o.API,
+		GraphQLURL:  o.GraphQLURL,
 		Token:       o.Token,
 		Out:         p.ws.Data,
 		StateDir:    p.ws.State,

@@ -33,6 +33,12 @@ type Manifest struct {
 	// answered 304 (which cost no quota).
 	Requests    int64 `json:"requests"`
 	NotModified int64 `json:"not_modified"`
+	// API is the route the bulk went through: "rest" or "graphql".
+	// GraphQLQueries and GraphQLPoints count the GraphQL queries sent
+	// and the points they cost (GraphQL's budget is its own).
+	API            string `json:"api,omitempty"`
+	GraphQLQueries int64  `json:"graphql_queries,omitempty"`
+	GraphQLPoints  int64  `json:"graphql_points,omitempty"`
 	// Incomplete lists what the source could not provide, in words, e.g.
 	// "reviews of 3 pull requests failed".
 	Incomplete []string `json:"incomplete,omitempty"`
@@ -48,6 +54,8 @@ type RepoStatus struct {
 	// Rows maps a table name to the rows this repository contributed.
 	Rows     map[string]int64 `json:"rows"`
 	Requests int64            `json:"requests"`
+	// Points is what the repository's GraphQL queries cost.
+	Points int64 `json:"graphql_points,omitempty"`
 }
 
 // ReadManifest reads DIR/collection.json.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/journeys-dev/journeys/collect"
 	"github.com/journeys-dev/journeys/dataset"
 	"github.com/journeys-dev/journeys/internal/demo"
 	"github.com/journeys-dev/journeys/internal/fakegithub"
@@ -83,6 +84,7 @@ func (g *globals) demo(ctx context.Context, out, layout string) error {
 		apiURL:      apiURL,
 		asOf:        demo.AsOf().Format("2006-01-02"),
 		concurrency: 8,
+		api:         collect.APIAuto, // GraphQL, as a run with a token does
 		maxWait:     -1,
 		notes:       demo.Limitations(),
 		token:       localToken,

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/journeys-dev/journeys/collect"
 	"github.com/journeys-dev/journeys/config"
 	"github.com/journeys-dev/journeys/dataset"
 	"github.com/journeys-dev/journeys/pipeline"
@@ -34,6 +35,8 @@ type pipelineFlags struct {
 	maxWait     time.Duration
 	verifyEvery time.Duration
 	dryRun      bool
+	api         string // --api graphql|rest|auto
+	graphqlURL  string // --graphql-url
 	shard       string // collect --shard K/N
 	orgRepos    string // --org-repos FILE: a pinned orgs.json
 	layout      string // --layout flat|partitioned
@@ -55,6 +58,8 @@ func (f *pipelineFlags) addCommon(cmd *cobra.Command) {
 
 func (f *pipelineFlags) addCollect(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.apiURL, "api-url", "", "GitHub's REST API root (default $GITHUB_API_URL, else "+defaultAPIURL+"); for GitHub Enterprise: https://HOST/api/v3/")
+	cmd.Flags().StringVar(&f.api, "api", collect.APIAuto, "the API for the bulk of the collection: graphql (GitHub's GraphQL API, which needs a token: a fraction of REST's cost), rest, or auto (graphql when there is a token and the server offers it)")
+	cmd.Flags().StringVar(&f.graphqlURL, "graphql-url", "", "GitHub's GraphQL endpoint (default: the one of --api-url: https://api.github.com/graphql, https://HOST/api/graphql for GitHub Enterprise)")
 	cmd.Flags().StringVar(&f.stateDir, "state", "", "where the incremental collection state is kept (default OUT/.state)")
 	cmd.Flags().IntVar(&f.concurrency, "concurrency", 8, "requests in flight at once (1 to 100)")
 	cmd.Flags().IntVar(&f.maxRequests, "max-requests", 0, "stop after this many requests that count against the quota, saving the checkpoint (0: no cap)")
@@ -138,6 +143,7 @@ func (g *globals) collectOptions(f *pipelineFlags, o *pipeline.Options) error {
 		return err
 	}
 	o.APIURL = f.resolveAPIURL()
+	o.API, o.GraphQLURL = f.api, f.graphqlURL
 	o.Token = f.tokenOrEnv()
 	o.Limits = pipeline.Limits{Concurrency: f.concurrency, MaxRequests: f.maxRequests, MaxWait: f.maxWait}
 	o.VerifyAfter = f.verifyEvery

@@ -33,6 +33,7 @@ var faultedRoutes = []string{
 	"GET /orgs/{org}/repos",
 	"GET /rate_limit",
 	"GET /user",
+	"POST /graphql",
 }
 
 func faultEveryRoute() fakegithub.FaultPlan {

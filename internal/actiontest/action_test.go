@@ -62,6 +62,7 @@ func TestActionDefinition(t *testing.T) {
 		"out":          {false, ptr("journeys-out")},
 		"as-of":        {false, ptr("")},
 		"pseudonymize": {false, ptr("false")},
+		"api":          {false, ptr("auto")},
 		"args":         {false, ptr("")},
 	}
 	for name, want := range wantInputs {
@@ -700,7 +701,8 @@ func TestQuotaRunsShort(t *testing.T) {
 		Tokens: []string{testToken}, Quota: 25, RateWindow: 2 * time.Second,
 	})
 	cache := &fakeCache{dir: t.TempDir()}
-	inputs := map[string]string{"args": "--max-wait 0s --concurrency 2"}
+	// On the REST route: GraphQL would collect this within the quota.
+	inputs := map[string]string{"args": "--max-wait 0s --concurrency 2", "api": "rest"}
 
 	var statuses []string
 	bin := "" // the first run builds journeys; the next ones reuse it

@@ -59,6 +59,8 @@ type Options struct {
 	// /repos/{owner}/{repo}/issues/events"; the key "" applies to every
 	// listing), as GitHub does for large datasets: see PageLimit.
 	PageLimits map[string]PageLimit
+	// GraphQL configures the GraphQL endpoint (see graphql.go).
+	GraphQL GraphQLOptions
 	// NoIssueMergedAt serves the issues listing's pull_request objects
 	// with a null merged_at, as GitHub did before 2022 and as older GitHub
 	// Enterprise Server releases still do.
@@ -82,6 +84,10 @@ type Server struct {
 	routeN  map[string]int64 // requests seen per route, for route-scoped faults
 	buckets map[string]*bucket
 	reqSeq  int64
+	// gql and gqlBuckets are the GraphQL endpoint's counters and points
+	// budgets (guarded by statsMu).
+	gql        GraphQLStats
+	gqlBuckets map[string]*bucket
 }
 
 // Stats counts what a Server has answered.
@@ -248,6 +254,9 @@ type errorBody struct {
 
 // ServeHTTP answers one API request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.serveGraphQL(w, r) {
+		return
+	}
 	path, mounted := strings.CutPrefix(r.URL.Path, s.opts.BasePath)
 	if !mounted || (path != "" && path[0] != '/') {
 		path = "" // outside the API: answered 404 below

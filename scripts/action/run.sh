@@ -5,7 +5,7 @@
 # with a warning; any other failure fails the step.
 #
 # Reads: JOURNEYS_BIN, JOURNEYS_CONFIG, JOURNEYS_OUT_DIR, JOURNEYS_STATE_DIR,
-# JOURNEYS_PSEUDONYMIZE (true/false), INPUT_AS_OF, INPUT_ARGS, GITHUB_TOKEN
+# JOURNEYS_PSEUDONYMIZE (true/false), INPUT_AS_OF, INPUT_API, INPUT_ARGS, GITHUB_TOKEN
 # (handed to journeys through the environment only), GITHUB_WORKSPACE,
 # GITHUB_OUTPUT, GITHUB_STEP_SUMMARY.
 # Writes the outputs: out-dir, report, report-html, status, exit-code,
@@ -28,6 +28,9 @@ fi
 cmd=("$bin" run --config "${JOURNEYS_CONFIG:?JOURNEYS_CONFIG is not set}" --out "$out" --max-wait 15m)
 if [[ -n ${INPUT_AS_OF:-} ]]; then
 	cmd+=(--as-of "$INPUT_AS_OF")
+fi
+if [[ -n ${INPUT_API:-} && ${INPUT_API} != auto ]]; then
+	cmd+=(--api "$INPUT_API")
 fi
 if [[ ${JOURNEYS_PSEUDONYMIZE:-false} == true ]]; then
 	cmd+=(--pseudonymize)
