@@ -38,12 +38,16 @@ func (rc *repoCollector) fetchAllContributors(ctx context.Context) error {
 	if rc.st.AC != nil {
 		etag = rc.st.AC.ETag
 	}
-	branch := rc.st.Repo.DefaultBranch
+	checked := &branchMark{Branch: rc.st.Repo.DefaultBranch, PushedAt: rc.st.Repo.PushedAt}
+	branch := checked.Branch
 	rc.mu.Unlock()
 	resp, err := rc.get(ctx, ghapi.Request{Path: "repos/" + rc.repo + "/contents/" + acPath + "?ref=" + url.QueryEscape(branch), IfNoneMatch: etag})
 	switch {
 	case ghapi.IsNotFound(err):
-		return rc.apply(&delta{AC: &acState{Exists: false}})
+		// A 404 costs quota every time it is asked: remember it was asked
+		// at this push, so a run resumed before the next push does not ask
+		// again.
+		return rc.apply(&delta{AC: &acState{Exists: false}, ACChecked: checked})
 	case err != nil:
 		return fmt.Errorf("get %s of %s: %w", acPath, rc.repo, err)
 	case !resp.NotModified:
@@ -56,7 +60,10 @@ func (rc *repoCollector) fetchAllContributors(ctx context.Context) error {
 			return err
 		}
 	}
-	return rc.walk(ctx, listACHistory, "repos/"+rc.repo+"/commits?sha="+url.QueryEscape(branch)+"&path="+acPath+"&per_page=100", "", rc.acHistoryPage)
+	if err := rc.walk(ctx, listACHistory, "repos/"+rc.repo+"/commits?sha="+url.QueryEscape(branch)+"&path="+acPath+"&per_page=100", "", rc.acHistoryPage); err != nil {
+		return err
+	}
+	return rc.apply(&delta{ACChecked: checked})
 }
 
 func (rc *repoCollector) noteIncomplete(s string) {

@@ -102,23 +102,19 @@ func (rc *repoCollector) collectGraphQL(ctx context.Context) error {
 	if err := rc.fetchRepo(ctx); err != nil {
 		return err
 	}
-	rc.mu.Lock()
-	cur := rc.st.Repo
-	pushed := !(rc.st.Complete && prev != nil && prev.DefaultBranch == cur.DefaultBranch &&
-		rc.st.list(listCommits).Branch == cur.DefaultBranch && timeEqual(rc.st.list(listCommits).PushedAt, cur.PushedAt) &&
-		timeEqual(prev.PushedAt, cur.PushedAt) && rc.st.list(listCommits).Complete && rc.st.list(listGQLCommits).Resume == "" &&
-		rc.st.AC != nil && (!rc.st.AC.Exists || rc.st.list(listACHistory).Complete && rc.st.list(listACHistory).Resume == ""))
-	rc.mu.Unlock()
+	commitsRead, acRead := rc.branchRead(prev, listGQLCommits)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return rc.gqlIssuesAndPulls(gctx) })
 	g.Go(func() error {
-		if pushed {
-			h, hctx := errgroup.WithContext(gctx)
+		h, hctx := errgroup.WithContext(gctx)
+		if !commitsRead {
 			h.Go(func() error { return rc.gqlCommits(hctx) })
+		}
+		if !acRead {
 			h.Go(func() error { return rc.fetchAllContributors(hctx) })
-			if err := h.Wait(); err != nil {
-				return err
-			}
+		}
+		if err := h.Wait(); err != nil {
+			return err
 		}
 		return rc.dateACVersions(gctx)
 	})

@@ -133,6 +133,8 @@ func TestInterruptedRewriteWalkDropsTheOldCommits(t *testing.T) {
 	})
 	// One request that costs quota per run: the rewrite walk (3 pages) is
 	// cut short, and each run resumes it.
+	const contentsRoute = "GET /repos/{owner}/{repo}/contents/{path}"
+	contentsBefore := h.srv.Stats().Routes[contentsRoute]
 	runs := 0
 	for ; runs < 50; runs++ {
 		opts := h.options()
@@ -148,6 +150,11 @@ func TestInterruptedRewriteWalkDropsTheOldCommits(t *testing.T) {
 	}
 	if runs < 2 {
 		t.Fatalf("the walk was not interrupted (%d interrupted runs)", runs)
+	}
+	// big has no .all-contributorsrc: its 404 costs quota each time it is
+	// asked, so it is asked once per push, not once per resumed run.
+	if n := h.srv.Stats().Routes[contentsRoute] - contentsBefore; n != 1 {
+		t.Errorf("%d interrupted runs asked for .all-contributorsrc %d times, want once", runs, n)
 	}
 	var got []string
 	for _, c := range read[schema.Commit](t, h.out, "commits") {

@@ -143,13 +143,7 @@ func (rc *repoCollector) collect(ctx context.Context) error {
 	}
 	// Nothing was pushed since the last complete collection: the default
 	// branch's commits and .all-contributorsrc are as they were.
-	rc.mu.Lock()
-	cur := rc.st.Repo
-	pushed := !(rc.st.Complete && prev != nil && prev.DefaultBranch == cur.DefaultBranch &&
-		rc.st.list(listCommits).Branch == cur.DefaultBranch && timeEqual(rc.st.list(listCommits).PushedAt, cur.PushedAt) &&
-		timeEqual(prev.PushedAt, cur.PushedAt) && rc.st.list(listCommits).Complete && rc.st.list(listCommits).Resume == "" &&
-		rc.st.AC != nil && (!rc.st.AC.Exists || rc.st.list(listACHistory).Complete && rc.st.list(listACHistory).Resume == ""))
-	rc.mu.Unlock()
+	commitsRead, acRead := rc.branchRead(prev, listCommits)
 	p := "repos/" + rc.repo + "/"
 	branch := url.QueryEscape(rc.st.Repo.DefaultBranch)
 	g, gctx := errgroup.WithContext(ctx)
@@ -168,15 +162,17 @@ func (rc *repoCollector) collect(ctx context.Context) error {
 	g.Go(func() error {
 		// .all-contributorsrc is dated from the default branch's commits:
 		// both listings first, in parallel.
-		if pushed {
-			h, hctx := errgroup.WithContext(gctx)
+		h, hctx := errgroup.WithContext(gctx)
+		if !commitsRead {
 			h.Go(func() error {
 				return rc.walk(hctx, listCommits, p+"commits?sha="+branch+"&per_page=100", "", rc.commitsPage)
 			})
+		}
+		if !acRead {
 			h.Go(func() error { return rc.fetchAllContributors(hctx) })
-			if err := h.Wait(); err != nil {
-				return err
-			}
+		}
+		if err := h.Wait(); err != nil {
+			return err
 		}
 		return rc.dateACVersions(gctx)
 	})
@@ -193,6 +189,36 @@ func (rc *repoCollector) collect(ctx context.Context) error {
 		return err
 	}
 	return rc.apply(&delta{Complete: true})
+}
+
+// branchRead says which reads of the default branch are current for the
+// repository just fetched, given the one stored before (prev): the commits
+// (walked as listing commits) and .all-contributorsrc with the commits that
+// changed it. Each is current when its last whole read was at the same
+// branch and pushed_at, so a run cut short between them does not read
+// again what it read (a missing file's 404 costs quota each time).
+func (rc *repoCollector) branchRead(prev *apiRepo, commits string) (commitsRead, acRead bool) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	cur := rc.st.Repo
+	at := func(m branchMark) bool {
+		return m.Branch == cur.DefaultBranch && timeEqual(m.PushedAt, cur.PushedAt)
+	}
+	cl := rc.st.list(commits)
+	commitsRead = rc.st.list(listCommits).Complete && cl.Resume == "" && at(rc.st.list(listCommits).branchMark)
+	ac := rc.st.AC
+	switch {
+	case ac == nil:
+	case ac.Checked != nil:
+		acRead = at(*ac.Checked)
+	default:
+		// A state written before Checked was kept: the file is current
+		// when the whole repository was, at an unchanged push.
+		acRead = rc.st.Complete && prev != nil && prev.DefaultBranch == cur.DefaultBranch &&
+			timeEqual(prev.PushedAt, cur.PushedAt) &&
+			(!ac.Exists || rc.st.list(listACHistory).Complete && rc.st.list(listACHistory).Resume == "")
+	}
+	return commitsRead, acRead
 }
 
 func (rc *repoCollector) fetchRepo(ctx context.Context) error {

@@ -120,6 +120,10 @@ type acState struct {
 	// Dated: the people listed now are dated exactly from History, Read
 	// and the commits (no version is missing).
 	Dated bool `json:"dated,omitempty"`
+	// Checked is the default branch and pushed_at at which the file, and
+	// the commits that changed it, were last read whole (empty in states
+	// written before it was kept).
+	Checked *branchMark `json:"checked,omitempty"`
 }
 
 // acReadVersion is one older version of .all-contributorsrc.
@@ -192,6 +196,9 @@ type delta struct {
 	ACHistory      []*acCommit               `json:"all_contributors_history,omitempty"`
 	ACVersions     map[string]*acReadVersion `json:"all_contributors_read,omitempty"`
 	ACDated        bool                      `json:"all_contributors_dated,omitempty"`
+	// ACChecked: .all-contributorsrc and its history were read whole at
+	// this branch and pushed_at.
+	ACChecked *branchMark `json:"all_contributors_checked,omitempty"`
 	// KeepStars, when set, drops the stargazers not listed (a whole walk
 	// of the stargazers finished).
 	KeepStars []string `json:"keep_stars,omitempty"`
@@ -307,6 +314,9 @@ func (s *repoState) apply(d *delta) {
 		}
 		if d.ACDated {
 			s.AC.Dated = true
+		}
+		if d.ACChecked != nil {
+			s.AC.Checked = d.ACChecked
 		}
 	}
 
