@@ -60,18 +60,14 @@ type Options struct {
 	// needed, 0 does not wait.
 	MaxWait time.Duration
 	// DryRun estimates each repository's cost and writes nothing; the
-	// estimate is printed to Report (default: Progress).
+	// estimate is printed to Report (nil: nowhere).
 	DryRun      bool
 	Report      io.Writer
 	ToolVersion string
 	Logger      *slog.Logger
-	// Progress receives a status display (live on a terminal, a status line
-	// every few seconds otherwise); nil shows nothing.
-	Progress io.Writer
-	// LogOutput, when set, is the writer Logger's handler writes to: while
-	// the live display runs, log lines go through it and print above the
-	// display instead of into it.
-	LogOutput  *LogWriter
+	// Observer is told how the collection goes, to show it (nil: nobody
+	// is).
+	Observer   Observer
 	HTTPClient *http.Client
 	// Shard selects the part of the repositories this run collects (the
 	// zero value: all of them); see Shard.
@@ -181,14 +177,17 @@ func Run(ctx context.Context, communities []Community, opts Options) (*schema.Ma
 	}
 	results := make(map[string]*repoResult, len(unique))
 	var mu sync.Mutex
-	prog := newProgress(opts.Progress, opts.LogOutput, unique, client)
-	prog.gql = gql
+	prog, counts := opts.Observer, &tally{}
+	if prog == nil {
+		prog = noObserver{}
+	}
+	prog.Begin(unique, func() Status { return status(counts, client, gql) })
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(opts.Concurrency)
 	for _, repo := range unique {
 		g.Go(func() error {
-			res, err := collectRepo(gctx, client, gql, store, repo, opts.Concurrency, opts.VerifyAfter, log, prog)
+			res, err := collectRepo(gctx, client, gql, store, repo, opts.Concurrency, opts.VerifyAfter, log, prog, counts)
 			mu.Lock()
 			results[repoKey(repo)] = res
 			mu.Unlock()
@@ -196,7 +195,7 @@ func Run(ctx context.Context, communities []Community, opts Options) (*schema.Ma
 		})
 	}
 	err = g.Wait()
-	prog.stop(ctx.Err() != nil)
+	prog.End(ctx.Err() != nil)
 	if err != nil {
 		return nil, err
 	}
@@ -270,17 +269,17 @@ func statusOf(r *repoResult) string {
 // collectRepo collects one repository. A repository-level failure (404,
 // repeated faults) is in the result; the error is only for what must stop
 // the whole run.
-func collectRepo(ctx context.Context, client *ghapi.Client, gql *ghgraphql.Client, store *stateStore, repo string, workers int, verifyAfter time.Duration, log *slog.Logger, prog *progress) (*repoResult, error) {
+func collectRepo(ctx context.Context, client *ghapi.Client, gql *ghgraphql.Client, store *stateStore, repo string, workers int, verifyAfter time.Duration, log *slog.Logger, prog Observer, counts *tally) (*repoResult, error) {
 	st, err := store.load(repo)
 	if err != nil {
 		return &repoResult{failure: err.Error()}, err
 	}
 	j := store.journal(repo)
-	rc := &repoCollector{c: client, repo: repo, st: st, j: j, workers: workers, tally: &prog.counts, verifyAfter: verifyAfter}
+	rc := &repoCollector{c: client, repo: repo, st: st, j: j, workers: workers, tally: counts, verifyAfter: verifyAfter}
 	if gql != nil {
 		rc.gql = &gqlRoute{c: gql}
 	}
-	prog.start(repo)
+	prog.RepoStarted(repo)
 	err = rc.collect(ctx)
 	cerr := j.close()
 	res := &repoResult{state: st, requests: rc.requests.Load(), incomplete: rc.incomplete}
@@ -298,7 +297,7 @@ func collectRepo(ctx context.Context, client *ghapi.Client, gql *ghgraphql.Clien
 		if err := store.save(repo, st); err != nil {
 			return res, err
 		}
-		prog.done(repo, "")
+		prog.RepoFinished(repo, false)
 		return res, nil
 	case errors.Is(err, ErrBadCredentials), errors.As(err, &qe), errors.As(err, &ue), ctx.Err() != nil:
 		// The journal keeps what was fetched: the next run resumes there.
@@ -310,7 +309,7 @@ func collectRepo(ctx context.Context, client *ghapi.Client, gql *ghgraphql.Clien
 	default:
 		res.failure = failureReason(err)
 		log.Error("repository failed; going on with the others", "repo", repo, "error", res.failure)
-		prog.done(repo, "failed")
+		prog.RepoFinished(repo, true)
 		// Keep what was fetched for the next run.
 		if serr := store.save(repo, st); serr != nil {
 			return res, serr

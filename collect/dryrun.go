@@ -44,9 +44,6 @@ func dryRun(ctx context.Context, c *ghapi.Client, communities []Community, opts 
 	m := &schema.Manifest{ToolVersion: opts.ToolVersion, APIURL: c.Base(), StartedAt: time.Now().UTC(), Tables: map[string]int64{}}
 	w := opts.Report
 	if w == nil {
-		w = opts.Progress
-	}
-	if w == nil {
 		w = io.Discard
 	}
 	fmt.Fprintf(w, "Dry run against %s: estimating what a first collection would cost (nothing is collected).\n", c.Base())
@@ -110,7 +107,7 @@ func dryRun(ctx context.Context, c *ghapi.Client, communities []Community, opts 
 	if rate.Known {
 		fmt.Fprintf(w, "Quota left: %s of %s, resets at %s UTC (in %s); this estimate spent %d %s.\n",
 			thousands(int64(rate.Remaining)), thousands(int64(rate.Limit)), rate.Reset.UTC().Format("15:04"),
-			roundWait(max(time.Until(rate.Reset), 0)), m.Requests, plural(int(m.Requests), "request", "requests"))
+			ghapi.RoundWait(max(time.Until(rate.Reset), 0)), m.Requests, plural(int(m.Requests), "request", "requests"))
 		fmt.Fprintln(w, fitNote(total, rate))
 	} else {
 		fmt.Fprintf(w, "Quota left: unknown (the server does not report rate limits); this estimate spent %d requests.\n", m.Requests)

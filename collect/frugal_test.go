@@ -229,7 +229,7 @@ func TestDryRunEstimatesAndWritesNothing(t *testing.T) {
 	h := newHarness(t, d, fakegithub.Options{})
 	var out bytes.Buffer
 	opts := h.options()
-	opts.DryRun, opts.Progress = true, &out
+	opts.DryRun, opts.Report = true, &out
 	m, err := Run(context.Background(), community, opts)
 	if err != nil {
 		t.Fatal(err)

@@ -82,13 +82,3 @@ func graphQLBudget(ctx context.Context, c *ghapi.Client) (bool, error) {
 	}
 	return rl.Resources["graphql"].Limit > 0, nil
 }
-
-// gqlNote is the progress display's GraphQL counters.
-func gqlNote(c *ghgraphql.Client) string {
-	q, pts := c.Stats()
-	s := fmt.Sprintf("GraphQL %d queries, %d points", q, pts)
-	if r := c.Rate(); r.Known {
-		s += fmt.Sprintf(" (%d/%d left)", r.Remaining, r.Limit)
-	}
-	return s
-}

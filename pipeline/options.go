@@ -145,13 +145,10 @@ type Options struct {
 	ToolVersion string
 	// Logger receives what the steps do; nil discards it.
 	Logger *slog.Logger
-	// Progress receives the collection's status display (live on a
-	// terminal); nil shows none.
-	Progress io.Writer
-	// LogOutput is the writer Logger's handler writes to, when the
-	// status display should print log lines above itself.
-	LogOutput *collect.LogWriter
-	// Estimate receives a dry run's estimate (default: Progress).
+	// Progress is told how the collection goes, to show it (see
+	// internal/progress); nil shows nothing.
+	Progress collect.Observer
+	// Estimate receives a dry run's estimate; nil prints it nowhere.
 	Estimate io.Writer
 	// Now is the clock of the default analysis date and of the reports'
 	// generation time; nil means time.Now.

@@ -280,8 +280,7 @@ func (p *Pipeline) collect(ctx context.Context) (*schema.Manifest, error) {
 		Report:      o.Estimate,
 		ToolVersion: o.ToolVersion,
 		Logger:      p.log,
-		Progress:    o.Progress,
-		LogOutput:   o.LogOutput,
+		Observer:    o.Progress,
 		Shard:       o.Shard,
 		OrgListing:  o.OrgListing,
 	})

@@ -15,6 +15,7 @@ import (
 	"github.com/journeys-dev/journeys/collect"
 	"github.com/journeys-dev/journeys/config"
 	"github.com/journeys-dev/journeys/dataset"
+	"github.com/journeys-dev/journeys/internal/progress"
 	"github.com/journeys-dev/journeys/pipeline"
 )
 
@@ -154,7 +155,7 @@ func (g *globals) collectOptions(f *pipelineFlags, o *pipeline.Options) error {
 	}
 	if !g.quiet && g.logFormat != "json" {
 		// With JSON logs every line on stderr is a record: no display.
-		o.Progress, o.LogOutput = g.stderr, g.logOut
+		o.Progress = progress.New(g.stderr, g.logOut)
 	}
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/journeys-dev/journeys/collect"
 	"github.com/journeys-dev/journeys/config"
+	"github.com/journeys-dev/journeys/internal/progress"
 	"github.com/journeys-dev/journeys/internal/version"
 )
 
@@ -59,7 +60,7 @@ type globals struct {
 	logger         *slog.Logger
 	// logOut is where the logger writes (stderr); collection points it at
 	// its live display while that runs, so log lines print above it.
-	logOut    *collect.LogWriter
+	logOut    *progress.LogWriter
 	verbose   bool
 	logFormat string
 	quiet     bool
@@ -114,7 +115,7 @@ func (g *globals) setupLogging() error {
 		level = slog.LevelWarn
 	}
 	opts := &slog.HandlerOptions{Level: level}
-	g.logOut = collect.NewLogWriter(g.stderr)
+	g.logOut = progress.NewLogWriter(g.stderr)
 	switch g.logFormat {
 	case "text":
 		g.logger = slog.New(slog.NewTextHandler(g.logOut, opts))

@@ -714,6 +714,19 @@ type Wait struct {
 	Until  time.Time
 }
 
+// RoundWait rounds a wait for people to read: seconds under two minutes,
+// whole minutes beyond ("38m", "1h2m", "2h").
+func RoundWait(d time.Duration) string {
+	if d < 2*time.Minute {
+		return d.Round(time.Second).String()
+	}
+	s := strings.TrimSuffix(d.Round(time.Minute).String(), "0s")
+	if h, ok := strings.CutSuffix(s, "h0m"); ok {
+		return h + "h"
+	}
+	return s
+}
+
 // Waiting returns the pause requests are held by now, if any: a secondary
 // rate limit's, or the primary quota's reset.
 func (c *Client) Waiting() (Wait, bool) {

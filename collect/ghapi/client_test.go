@@ -174,3 +174,22 @@ func TestNextIsRelativeToTheAPIRoot(t *testing.T) {
 		}
 	}
 }
+
+func TestRoundWait(t *testing.T) {
+	tests := []struct {
+		d    time.Duration
+		want string
+	}{
+		{0, "0s"},
+		{1500 * time.Millisecond, "2s"},
+		{119 * time.Second, "1m59s"},
+		{38*time.Minute + 20*time.Second, "38m"},
+		{62 * time.Minute, "1h2m"},
+		{2*time.Hour + 10*time.Second, "2h"},
+	}
+	for _, tt := range tests {
+		if got := RoundWait(tt.d); got != tt.want {
+			t.Errorf("RoundWait(%v) = %q, want %q", tt.d, got, tt.want)
+		}
+	}
+}
