@@ -118,20 +118,3 @@ func FuzzAllContributorsFile(f *testing.F) {
 	})
 }
 
-// FuzzACMentions: any commit message names only lowercased logins it
-// holds.
-func FuzzACMentions(f *testing.F) {
-	f.Add("docs: add @Alice as a contributor\n\nMerge pull request #9 from org/all-contributors/add-carol")
-	f.Add("docs: add bob[bot] as a contributor for code\n* docs: add Eve as a contributor")
-	f.Add("Revert \"docs: add dan as a contributor\"\ndocs:add  x  as  a  contributor\nall-contributors/add-")
-	f.Fuzz(func(t *testing.T, msg string) {
-		for _, l := range acMentions(msg) {
-			if l == "" || l != strings.ToLower(l) {
-				t.Fatalf("named login %q: empty or not lowercased", l)
-			}
-			if !strings.Contains(strings.ToLower(msg), l) {
-				t.Fatalf("named login %q that the message does not hold", l)
-			}
-		}
-	})
-}

@@ -2,10 +2,9 @@ package collect
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"strings"
 
+	"github.com/journeys-dev/journeys/collect/allcontrib"
 	"github.com/journeys-dev/journeys/collect/ghgraphql"
 	"golang.org/x/sync/errgroup"
 )
@@ -20,11 +19,11 @@ const acVersionsPerQuery = 50
 // timeline's points that the state does not hold yet (at most
 // acVersionBudget), a batch a query, in parallel. A version GitHub
 // truncates is left for the contents API.
-func (rc *repoCollector) gqlACVersions(ctx context.Context, tl *acTimeline, cached acVersion) (map[string]*acReadVersion, error) {
+func (rc *repoCollector) gqlACVersions(ctx context.Context, tl *allcontrib.Timeline, cached allcontrib.Version) (map[string]*acReadVersion, error) {
 	var shas []string
 	rc.mu.Lock()
-	for i, p := range tl.points {
-		if _, st := cached(i); st == acUnknown && len(shas) < acVersionBudget {
+	for i, p := range tl.Points {
+		if _, st := cached(i); st == allcontrib.Unknown && len(shas) < acVersionBudget {
 			shas = append(shas, p.SHA)
 		}
 	}
@@ -39,7 +38,7 @@ func (rc *repoCollector) gqlACVersions(ctx context.Context, tl *acTimeline, cach
 		g.Go(func() error {
 			vars := map[string]any{"owner": owner, "name": repo}
 			for i, sha := range batch {
-				vars[fmt.Sprintf("e%d", i)] = sha + ":" + acPath
+				vars[fmt.Sprintf("e%d", i)] = sha + ":" + allcontrib.Path
 			}
 			var resp struct {
 				Repository map[string]*struct {
@@ -53,7 +52,7 @@ func (rc *repoCollector) gqlACVersions(ctx context.Context, tl *acTimeline, cach
 				return nil // left for the contents API
 			}
 			if err != nil {
-				return fmt.Errorf("read older versions of %s of %s: %w", acPath, rc.repo, err)
+				return fmt.Errorf("read older versions of %s of %s: %w", allcontrib.Path, rc.repo, err)
 			}
 			vs := make([]*acReadVersion, len(batch))
 			for i := range batch {
@@ -65,7 +64,7 @@ func (rc *repoCollector) gqlACVersions(ctx context.Context, tl *acTimeline, cach
 					vs[i] = &acReadVersion{Unreadable: true}
 				case o.IsTruncated || o.Text == nil:
 				default:
-					logins, ok := acTextLogins(*o.Text)
+					logins, ok := allcontrib.Logins([]byte(*o.Text))
 					vs[i] = &acReadVersion{Logins: logins, Unreadable: !ok}
 				}
 			}
@@ -84,21 +83,4 @@ func (rc *repoCollector) gqlACVersions(ctx context.Context, tl *acTimeline, cach
 		}
 	}
 	return out, nil
-}
-
-// acTextLogins is acVersionLogins for the file's text.
-func acTextLogins(text string) ([]string, bool) {
-	var f struct {
-		Contributors []acEntry `json:"contributors"`
-	}
-	if err := json.Unmarshal([]byte(text), &f); err != nil {
-		return nil, false
-	}
-	out := make([]string, 0, len(f.Contributors))
-	for _, p := range f.Contributors {
-		if p.Login != "" {
-			out = append(out, strings.ToLower(p.Login))
-		}
-	}
-	return out, true
 }

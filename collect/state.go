@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/journeys-dev/journeys/collect/allcontrib"
 	"github.com/journeys-dev/journeys/internal/table"
 )
 
@@ -132,11 +133,8 @@ type acReadVersion struct {
 	Unreadable bool     `json:"unreadable,omitempty"`
 }
 
-type acEntry struct {
-	Login         string   `json:"login"`
-	Name          string   `json:"name,omitempty"`
-	Contributions []string `json:"contributions"`
-}
+// acEntry is a person the file lists.
+type acEntry = allcontrib.Entry
 
 type acCommit struct {
 	SHA     string    `json:"sha"`

@@ -29,7 +29,7 @@ targets=(
 	./collect/ghapi:FuzzRateHeaders
 	./collect:FuzzCoAuthors
 	./collect:FuzzAllContributorsFile
-	./collect:FuzzACMentions
+	./collect/allcontrib:FuzzMentions
 	./analyze:FuzzParseMailmap
 	./analyze:FuzzAnalyze
 )
