@@ -15,6 +15,7 @@ import (
 	"github.com/journeys-dev/journeys/internal/fakegithub/fakegithubtest"
 	"github.com/journeys-dev/journeys/internal/table"
 	"github.com/journeys-dev/journeys/pipeline"
+	"github.com/journeys-dev/journeys/privacy"
 	"github.com/journeys-dev/journeys/schema"
 )
 
@@ -208,4 +209,66 @@ func TestLeavingPeopleOutRemovesTheirMentionsAsTargets(t *testing.T) {
 	if mentions > 0 {
 		t.Errorf("%s, left out, is still named %d times as the author of an issue acted on", who, mentions)
 	}
+}
+
+// Deriving the events from raw tables that people were left out of gives,
+// for every event it gives that leaving them out of the derived events
+// keeps too, the same actor and target author: the mention of a person
+// left out goes from both. (What it cannot give, others' events on their
+// items, is why such tables are not derived from.)
+func TestDerivingFromTablesWithPeopleLeftOutKeepsTheirMentionsOut(t *testing.T) {
+	opts, _ := collected(t)
+	issues, err := table.ReadFile[schema.Issue](filepath.Join(opts.Out, schema.Issues.File()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var who []string
+	for _, it := range issues[:len(issues)/3] {
+		if it.Author != nil {
+			who = append(who, *it.Author)
+		}
+	}
+	x := privacy.NewExclusions(who)
+	if _, err := privacy.FilterDir(context.Background(), opts.Out, x); err != nil {
+		t.Fatal(err)
+	}
+	filtered, err := table.ReadFile[schema.Event](filepath.Join(opts.Out, schema.Events.File()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := collect.ReadRaw(context.Background(), opts.Out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	derived := map[string]schema.Event{}
+	for _, e := range events.Derive(raw) {
+		derived[e.SourceID] = e
+	}
+	same, targets := 0, 0
+	for _, f := range filtered {
+		d, ok := derived[f.SourceID]
+		if !ok {
+			continue
+		}
+		same++
+		if f.TargetAuthor == nil && f.TargetNumber != nil {
+			targets++
+		}
+		if str(d.Actor) != str(f.Actor) || str(d.TargetAuthor) != str(f.TargetAuthor) {
+			t.Errorf("%s: derived actor %s, target author %s; filtered %s, %s", f.SourceID, str(d.Actor), str(d.TargetAuthor), str(f.Actor), str(f.TargetAuthor))
+		}
+		if d.TargetAuthor != nil && x.Login(*d.TargetAuthor) {
+			t.Errorf("%s names %s, left out, as its target's author", f.SourceID, *d.TargetAuthor)
+		}
+	}
+	if same == 0 || targets == 0 {
+		t.Errorf("%d events compared, %d of them on items of no known author: the test tests nothing", same, targets)
+	}
+}
+
+func str(s *string) string {
+	if s == nil {
+		return "<nil>"
+	}
+	return *s
 }

@@ -21,7 +21,9 @@ type Steps struct {
 	// tables and events.parquet, and leaves out the excluded people.
 	Collect bool
 	// Analyze infers the journeys from events.parquet into the analysis
-	// tables and analysis.json. Reports an earlier run left in the
+	// tables and analysis.json, first deriving events.parquet again from
+	// the raw tables when asked (Options.Rederive) or when it was derived
+	// by older rules. Reports an earlier run left in the
 	// output folder are rewritten, so that none shows another analysis
 	// date than the tables.
 	Analyze bool

@@ -1,6 +1,7 @@
 // Package pipeline runs the steps of journeys in their one order on a
 // workspace of folders it owns: collect the raw tables and
-// events.parquet, leave out the excluded people, analyze, publish the
+// events.parquet (or derive events.parquet again from the raw tables of
+// an earlier collection), leave out the excluded people, analyze, publish the
 // pseudonymized copy, lay the tables out as partitioned datasets, and
 // write the reports. Every caller (the command line, a test, a service)
 // selects steps and gives options; the pipeline decides the rest.
