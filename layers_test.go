@@ -18,6 +18,7 @@ func TestPackagesDependDownwardOnly(t *testing.T) {
 		forbidden []string // packages pkg may not depend on, even indirectly
 	}{
 		{"schema", []string{module + "/..."}},
+		{"events", []string{module + "/collect/...", module + "/analyze/...", module + "/internal/...", module + "/pipeline"}},
 		{"analyze/...", []string{module + "/collect/...", module + "/pipeline", module + "/report/..."}},
 		{"report/...", []string{module + "/collect/...", module + "/pipeline"}},
 		{"privacy", []string{module + "/collect/...", module + "/pipeline", module + "/report/..."}},

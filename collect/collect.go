@@ -26,6 +26,7 @@ import (
 
 	"github.com/journeys-dev/journeys/collect/ghapi"
 	"github.com/journeys-dev/journeys/collect/ghgraphql"
+	"github.com/journeys-dev/journeys/events"
 	"github.com/journeys-dev/journeys/internal/table"
 	"github.com/journeys-dev/journeys/schema"
 	"golang.org/x/sync/errgroup"
@@ -214,7 +215,8 @@ func Run(ctx context.Context, communities []Community, opts Options) (*schema.Ma
 	for _, repo := range unique {
 		m.Incomplete = append(m.Incomplete, results[repoKey(repo)].incomplete...)
 	}
-	sortEvents(t.Events)
+	t.deriveEvents(m.Repos)
+	m.RawVersion, m.EventsVersion = schema.RawVersion, events.Version
 	// The manifest lists repositories in config order.
 	m.Repos = configOrder(m.Repos, communities)
 	if err := writeTables(opts.Out, &t); err != nil {

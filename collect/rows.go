@@ -6,14 +6,15 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/journeys-dev/journeys/events"
 	"github.com/journeys-dev/journeys/schema"
 )
 
-// tables holds every output table's rows.
+// tables holds every output table's rows: the raw tables addRepo builds
+// from the collection's state, and the events derived from them.
 type tables struct {
 	Repos        []schema.Repo
 	Issues       []schema.Issue
@@ -82,8 +83,9 @@ func strOrNil(s string) *string {
 	return &s
 }
 
-// addRepo appends the rows of one repository (collected, or failed with
-// err) to t. It returns the repository's row counts.
+// addRepo appends the raw rows of one repository (collected, or failed
+// with err) to t. It returns the repository's row counts. Its events are
+// derived from these rows afterwards (deriveEvents).
 func (t *tables) addRepo(community, repo string, s *repoState, failure string, now time.Time) map[string]int64 {
 	before := t.counts()
 	row := schema.Repo{Community: community, Repo: repo, Status: "ok", CollectedAt: now}
@@ -101,19 +103,6 @@ func (t *tables) addRepo(community, repo string, s *repoState, failure string, n
 	// A failed repository contributes only what a past complete run saw.
 	if s == nil || s.Repo == nil || (failure != "" && !s.Complete) {
 		return diff(t.counts(), before)
-	}
-
-	base := schema.Event{Community: community, Repo: repo}
-	issueByNum := make(map[int64]*apiIssue, len(s.Issues))
-	for _, it := range s.Issues {
-		issueByNum[it.Number] = it
-	}
-	target := func(ev *schema.Event, n int64) {
-		ev.TargetNumber = ptr(n)
-		if it := issueByNum[n]; it != nil {
-			ev.TargetAuthor = it.User.login()
-			ev.TargetIsPullRequest = ptr(it.PullRequest != nil)
-		}
 	}
 
 	// Merges: merged_at from the issues listing, who merged from the
@@ -155,14 +144,6 @@ func (t *tables) addRepo(community, repo string, s *repoState, failure string, n
 			Labels: labels, Assignees: assignees, CommentCount: it.Comments,
 			CreatedAt: it.CreatedAt.UTC(), UpdatedAt: it.UpdatedAt.UTC(), ClosedAt: utcPtr(it.ClosedAt), MergedAt: merged,
 		})
-		ev := base
-		ev.Actor, ev.ActorType, ev.OccurredAt = it.User.login(), it.User.typ(), it.CreatedAt.UTC()
-		ev.Kind, ev.SourceID = schema.KindIssueOpened, "issue:"+itoa(it.ID)
-		if isPR {
-			ev.Kind, ev.SourceID = schema.KindPROpened, "pr:"+itoa(it.ID)
-		}
-		target(&ev, it.Number)
-		t.Events = append(t.Events, ev)
 		if !isPR {
 			continue
 		}
@@ -172,49 +153,24 @@ func (t *tables) addRepo(community, repo string, s *repoState, failure string, n
 			pr.MergedBy, pr.MergeCommitSHA = e.Actor.login(), e.CommitID
 		}
 		t.PullRequests = append(t.PullRequests, pr)
-		if merged != nil {
-			ev := base
-			ev.Kind, ev.OccurredAt, ev.SourceID = schema.KindPRMerged, *merged, "merge:"+itoa(it.Number)
-			if e := mergedEv[it.Number]; e != nil {
-				ev.Actor, ev.ActorType = e.Actor.login(), e.Actor.typ()
-			}
-			target(&ev, it.Number)
-			t.Events = append(t.Events, ev)
-		}
 	}
 
-	addComments := func(m map[int64]*apiComment, kind schema.Kind, prefix string) {
+	addComments := func(m map[int64]*apiComment, kind schema.Kind) {
 		for _, c := range sortedValues(m, func(a, b *apiComment) int { return cmp.Compare(a.ID, b.ID) }) {
 			n := c.number()
 			t.Comments = append(t.Comments, schema.Comment{Community: community, Repo: repo, Kind: kind, ID: c.ID, Number: n,
 				Author: c.User.login(), AuthorType: c.User.typ(), AuthorAssociation: strOrNil(c.AuthorAssociation),
 				CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC()})
-			ev := base
-			ev.Actor, ev.ActorType, ev.Kind, ev.OccurredAt, ev.SourceID = c.User.login(), c.User.typ(), kind, c.CreatedAt.UTC(), prefix+itoa(c.ID)
-			target(&ev, n)
-			if kind == schema.KindReviewComment {
-				ev.TargetIsPullRequest = ptr(true)
-			}
-			t.Events = append(t.Events, ev)
 		}
 	}
-	addComments(s.Comments, schema.KindIssueComment, "comment:")
-	addComments(s.ReviewComments, schema.KindReviewComment, "review_comment:")
+	addComments(s.Comments, schema.KindIssueComment)
+	addComments(s.ReviewComments, schema.KindReviewComment)
 
 	for _, r := range sortedValues(s.Reviews, func(a, b *apiReview) int {
 		return cmp.Or(cmp.Compare(a.Number, b.Number), cmp.Compare(a.ID, b.ID))
 	}) {
 		t.Reviews = append(t.Reviews, schema.Review{Community: community, Repo: repo, ID: r.ID, Number: r.Number,
 			Author: r.User.login(), AuthorType: r.User.typ(), State: r.State, SubmittedAt: utcPtr(r.SubmittedAt)})
-		if r.SubmittedAt == nil { // a pending review is not an action yet
-			continue
-		}
-		ev := base
-		ev.Actor, ev.ActorType, ev.Kind, ev.OccurredAt = r.User.login(), r.User.typ(), schema.KindReview, r.SubmittedAt.UTC()
-		ev.Detail, ev.SourceID = ptr(r.State), "review:"+itoa(r.ID)
-		target(&ev, r.Number)
-		ev.TargetIsPullRequest = ptr(true)
-		t.Events = append(t.Events, ev)
 	}
 
 	for _, c := range sortedValues(s.Commits, func(a, b *apiCommit) int {
@@ -230,17 +186,6 @@ func (t *tables) addRepo(community, repo string, s *repoState, failure string, n
 			CommitterName: cm.Name, CommitterEmail: cm.Email, CommitterDate: cm.Date.UTC(),
 			AuthorLogin: c.Author.login(), AuthorType: c.Author.typ(), CommitterLogin: c.Committer.login(),
 			ParentCount: int64(len(c.Parents)), Message: c.Commit.Message, CoAuthorNames: names, CoAuthorEmails: emails})
-		ev := base
-		ev.Actor, ev.ActorType, ev.Kind, ev.OccurredAt = c.Author.login(), c.Author.typ(), schema.KindCommit, a.Date.UTC()
-		ev.AuthorName, ev.AuthorEmail, ev.SourceID = ptr(a.Name), ptr(a.Email), "commit:"+c.SHA
-		t.Events = append(t.Events, ev)
-		for i := range names {
-			ev := base
-			ev.Kind, ev.OccurredAt = schema.KindCommitCoauthor, a.Date.UTC()
-			ev.AuthorName, ev.AuthorEmail = ptr(names[i]), ptr(emails[i])
-			ev.SourceID = "commit:" + c.SHA + ":coauthor:" + strconv.Itoa(i+1)
-			t.Events = append(t.Events, ev)
-		}
 	}
 
 	for _, st := range sortedValues(s.Stars, func(a, b *apiStar) int {
@@ -248,9 +193,6 @@ func (t *tables) addRepo(community, repo string, s *repoState, failure string, n
 	}) {
 		t.Stargazers = append(t.Stargazers, schema.Stargazer{Community: community, Repo: repo, Login: st.User.Login,
 			UserType: st.User.Type, StarredAt: st.StarredAt.UTC()})
-		ev := base
-		ev.Actor, ev.ActorType, ev.Kind, ev.OccurredAt, ev.SourceID = st.User.login(), st.User.typ(), schema.KindStar, st.StarredAt.UTC(), "star:"+st.User.Login
-		t.Events = append(t.Events, ev)
 	}
 
 	for _, f := range sortedValues(s.Forks, func(a, b *apiFork) int {
@@ -261,49 +203,22 @@ func (t *tables) addRepo(community, repo string, s *repoState, failure string, n
 			owner, otype = f.Owner.Login, f.Owner.Type
 		}
 		t.Forks = append(t.Forks, schema.Fork{Community: community, Repo: repo, ForkRepo: f.FullName, Owner: owner,
-			OwnerType: otype, CreatedAt: f.CreatedAt.UTC()})
-		ev := base
-		ev.Actor, ev.ActorType, ev.Kind, ev.OccurredAt = f.Owner.login(), f.Owner.typ(), schema.KindFork, f.CreatedAt.UTC()
-		ev.Detail, ev.SourceID = ptr(f.FullName), "fork:"+itoa(f.ID)
-		t.Events = append(t.Events, ev)
+			OwnerType: otype, CreatedAt: f.CreatedAt.UTC(), ID: f.ID})
 	}
 
 	for _, e := range sortedValues(s.Events, func(a, b *apiIssueEvent) int {
 		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
 	}) {
-		var n int64
-		if e.Issue != nil {
-			n = e.Issue.Number
-		}
-		row := schema.IssueEvent{Community: community, Repo: repo, ID: e.ID, Number: n, Event: e.Event,
+		row := schema.IssueEvent{Community: community, Repo: repo, ID: e.ID, Event: e.Event,
 			Actor: e.Actor.login(), ActorType: e.Actor.typ(), CreatedAt: e.CreatedAt.UTC(), CommitID: e.CommitID,
 			Assignee: e.Assignee.login()}
+		if e.Issue != nil {
+			row.Number, row.IssueAuthor, row.IssueIsPullRequest = e.Issue.Number, e.Issue.User.login(), ptr(e.Issue.PullRequest != nil)
+		}
 		if e.Label != nil {
 			row.Label = ptr(e.Label.Name)
 		}
 		t.IssueEvents = append(t.IssueEvents, row)
-		kind, detail := schema.Kind(""), (*string)(nil)
-		switch e.Event {
-		case "closed":
-			kind = schema.KindIssueClosed
-		case "reopened":
-			kind = schema.KindIssueReopened
-		case "labeled":
-			kind, detail = schema.KindLabeled, row.Label
-		case "assigned":
-			kind, detail = schema.KindAssigned, row.Assignee
-		default:
-			continue
-		}
-		ev := base
-		ev.Actor, ev.ActorType, ev.Kind, ev.OccurredAt = row.Actor, row.ActorType, kind, row.CreatedAt
-		ev.Detail, ev.SourceID = detail, "event:"+itoa(e.ID)
-		target(&ev, n)
-		if ev.TargetAuthor == nil && e.Issue != nil {
-			ev.TargetAuthor = e.Issue.User.login()
-			ev.TargetIsPullRequest = ptr(e.Issue.PullRequest != nil)
-		}
-		t.Events = append(t.Events, ev)
 	}
 
 	if s.AC != nil && s.AC.Exists {
@@ -319,10 +234,6 @@ func (t *tables) addRepo(community, repo string, s *repoState, failure string, n
 			if at, ok := first[strings.ToLower(p.Login)]; ok {
 				rec.FirstListedAt = ptr(at.UTC())
 				rec.FirstListedBy = by[strings.ToLower(p.Login)]
-				ev := base
-				ev.Actor, ev.Kind, ev.OccurredAt = ptr(p.Login), schema.KindRecognized, at.UTC()
-				ev.Detail, ev.SourceID = ptr(strings.Join(contrib, ",")), "all-contributors:"+p.Login
-				t.Events = append(t.Events, ev)
 			}
 			t.Recognitions = append(t.Recognitions, rec)
 		}
@@ -330,13 +241,35 @@ func (t *tables) addRepo(community, repo string, s *repoState, failure string, n
 	return diff(t.counts(), before)
 }
 
-// sortEvents puts events in their documented order: community, repo,
-// occurred_at, kind, source_id.
-func sortEvents(ev []schema.Event) {
-	slices.SortFunc(ev, func(a, b schema.Event) int {
-		return cmp.Or(cmp.Compare(a.Community, b.Community), cmp.Compare(a.Repo, b.Repo),
-			a.OccurredAt.Compare(b.OccurredAt), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.SourceID, b.SourceID))
-	})
+// raw returns the raw rows events derive from.
+func (t *tables) raw() *events.Raw {
+	return &events.Raw{Issues: t.Issues, Comments: t.Comments, Reviews: t.Reviews, Commits: t.Commits,
+		Stargazers: t.Stargazers, Forks: t.Forks, IssueEvents: t.IssueEvents, Recognitions: t.Recognitions}
+}
+
+// deriveEvents derives t's events from its raw rows, and adds each
+// repository's event count to its status in repos.
+func (t *tables) deriveEvents(repos []schema.RepoStatus) {
+	t.Events = events.Derive(t.raw())
+	t.countEvents(repos)
+}
+
+// countEvents adds each repository's count of t's events to its status in
+// repos (none when it has none).
+func (t *tables) countEvents(repos []schema.RepoStatus) {
+	n := map[[2]string]int64{}
+	for _, e := range t.Events {
+		n[[2]string{e.Community, e.Repo}]++
+	}
+	for i := range repos {
+		r := &repos[i]
+		if c := n[[2]string{r.Community, r.Repo}]; c > 0 {
+			if r.Rows == nil {
+				r.Rows = map[string]int64{}
+			}
+			r.Rows[schema.Events.Name] = c
+		}
+	}
 }
 
 func diff(after, before map[string]int64) map[string]int64 {
@@ -365,5 +298,3 @@ func utcPtr(t *time.Time) *time.Time {
 	u := t.UTC()
 	return &u
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }

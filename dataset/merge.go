@@ -319,7 +319,9 @@ func shardPlan(ins []input) (all []schema.ShardRepo, of int, notes []string, err
 }
 
 // mergeManifests joins the inputs' manifests: repositories in collection
-// order, sums of requests, the earliest start and the latest finish.
+// order, sums of requests, the earliest start and the latest finish, and
+// the oldest raw and events versions (the merged events.parquet is as old
+// as its oldest part).
 func mergeManifests(ins []input, all []schema.ShardRepo, missing []schema.RepoStatus, notes []string) *schema.Manifest {
 	m := &schema.Manifest{Incomplete: []string{}}
 	status := map[schema.ShardRepo]schema.RepoStatus{}
@@ -334,6 +336,12 @@ func mergeManifests(ins []input, all []schema.ShardRepo, missing []schema.RepoSt
 		}
 		if m.ToolVersion == "" {
 			m.ToolVersion, m.APIURL = im.ToolVersion, im.APIURL
+		}
+		if i == 0 || im.RawVersion < m.RawVersion {
+			m.RawVersion = im.RawVersion
+		}
+		if i == 0 || im.EventsVersion < m.EventsVersion {
+			m.EventsVersion = im.EventsVersion
 		}
 		versions[im.ToolVersion] = true
 		m.Requests += im.Requests

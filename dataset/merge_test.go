@@ -133,6 +133,18 @@ func TestFourShardsMergedEqualOneRun(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(merged, schema.ShardFile)); err == nil {
 		t.Errorf("the merged folder has a %s: it is not a shard", schema.ShardFile)
 	}
+	// The merged events were derived as the shards' were: the merged
+	// folder's raw tables give them again.
+	if mm.RawVersion != wm.RawVersion || mm.EventsVersion != wm.EventsVersion || mm.RawVersion == 0 {
+		t.Errorf("merged raw_version %d, events_version %d; want %d and %d", mm.RawVersion, mm.EventsVersion, wm.RawVersion, wm.EventsVersion)
+	}
+	ev := readAll(t, merged)["events"]
+	if _, err := collect.Rederive(context.Background(), merged); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(readAll(t, merged)["events"], ev) {
+		t.Error("the events derived again from the merged raw tables differ from the merged events")
+	}
 
 	t.Run("a missing shard is named and its repositories failed", func(t *testing.T) {
 		out := filepath.Join(t.TempDir(), "partial")

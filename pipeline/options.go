@@ -21,7 +21,9 @@ type Steps struct {
 	// tables and events.parquet, and leaves out the excluded people.
 	Collect bool
 	// Analyze infers the journeys from events.parquet into the analysis
-	// tables and analysis.json. Reports an earlier run left in the
+	// tables and analysis.json, first deriving events.parquet again from
+	// the raw tables when asked (Options.Rederive) or when it was derived
+	// by older rules. Reports an earlier run left in the
 	// output folder are rewritten, so that none shows another analysis
 	// date than the tables.
 	Analyze bool
@@ -98,6 +100,12 @@ type Options struct {
 	// Sensitivity turns the sensitivity analysis on or off; its values
 	// are the config's sensitivity: section's, else the defaults.
 	Sensitivity Sensitivity
+	// Rederive derives events.parquet again from the raw tables of the
+	// data folder before analyzing (Steps.Analyze without Steps.Collect,
+	// which derives the events itself). Without it, the analysis derives
+	// them again only when collection.json says they were derived by
+	// older rules than this build's (events.Version).
+	Rederive bool
 	// Layout is dataset.LayoutFlat (or "") or dataset.LayoutPartitioned,
 	// which lays the tables out as Hive-partitioned datasets too after
 	// the steps that write tables.

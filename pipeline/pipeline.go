@@ -1,6 +1,7 @@
 // Package pipeline runs the steps of journeys in their one order on a
 // workspace of folders it owns: collect the raw tables and
-// events.parquet, leave out the excluded people, analyze, publish the
+// events.parquet (or derive events.parquet again from the raw tables of
+// an earlier collection), leave out the excluded people, analyze, publish the
 // pseudonymized copy, lay the tables out as partitioned datasets, and
 // write the reports. Every caller (the command line, a test, a service)
 // selects steps and gives options; the pipeline decides the rest.
@@ -20,6 +21,7 @@ import (
 	"github.com/journeys-dev/journeys/analyze"
 	"github.com/journeys-dev/journeys/collect"
 	"github.com/journeys-dev/journeys/dataset"
+	"github.com/journeys-dev/journeys/events"
 	"github.com/journeys-dev/journeys/privacy"
 	"github.com/journeys-dev/journeys/report"
 	"github.com/journeys-dev/journeys/schema"
@@ -124,6 +126,9 @@ func New(opts Options) (*Pipeline, error) {
 			return nil, &OptionsError{&PrivateFolderError{Private: p.ws.Private, Out: p.ws.Out}}
 		}
 	}
+	if opts.Rederive && (!steps.Analyze || steps.Collect) {
+		return nil, optionsError("deriving the events again is part of the analyze step alone: a collection derives them anyway")
+	}
 	if steps.Publish && !p.pseudonymizing {
 		return nil, optionsError("nothing to publish: publishing writes a pseudonymized copy of the private folder, and the run does not pseudonymize")
 	}
@@ -152,6 +157,9 @@ func (p *Pipeline) Workspace() Workspace { return p.ws }
 // Run runs the selected steps in the pipeline's order:
 //
 //  1. collect: the raw tables and events.parquet into the data folder;
+//     or, before analyzing what an earlier run collected, derive
+//     events.parquet again from the raw tables when asked
+//     (Options.Rederive) or when it was derived by older rules;
 //  2. leave out the excluded people there (after collecting, or before
 //     analyzing or publishing what an earlier run collected);
 //  3. analyze;
@@ -200,6 +208,11 @@ func (p *Pipeline) Run(ctx context.Context) (*Result, error) {
 	if steps.Analyze {
 		if err := ctx.Err(); err != nil {
 			return res, err
+		}
+		if !steps.Collect {
+			if err := p.derive(ctx); err != nil {
+				return res, fmt.Errorf("analyze: %w", err)
+			}
 		}
 		if _, err := os.Stat(p.ws.Events()); err != nil {
 			return res, &MissingError{Step: "analyze", Needs: "collect", Dir: p.ws.Data, File: schema.Events.File()}
@@ -308,6 +321,45 @@ func (p *Pipeline) moveStateOut() error {
 		return fmt.Errorf("move %s into the private folder: %w", old, err)
 	}
 	p.log.Info("moved the collection state out of the output folder", "from", old, "to", dst)
+	return nil
+}
+
+// derive derives events.parquet again from the raw tables of the data
+// folder when asked (Options.Rederive), or when collection.json says its
+// events were derived by older rules than this build's (events.Version)
+// and the raw tables can give them again. A folder with no collection is
+// left to the analysis to report.
+func (p *Pipeline) derive(ctx context.Context) error {
+	m, err := schema.ReadManifest(p.ws.Data)
+	if errors.Is(err, fs.ErrNotExist) {
+		if p.opts.Rederive {
+			return &MissingError{Step: "analyze", Needs: "collect", Dir: p.ws.Data, File: schema.Events.File()}
+		}
+		return nil
+	}
+	if err != nil {
+		if p.opts.Rederive {
+			return err
+		}
+		return nil
+	}
+	if !p.opts.Rederive {
+		if m.EventsVersion >= events.Version {
+			return nil
+		}
+		if why := collect.NotDerivable(m); why != "" {
+			p.log.Info("events.parquet was derived by older rules, and cannot be derived again: "+why,
+				"events_version", m.EventsVersion, "version", events.Version)
+			return nil
+		}
+		p.log.Info("events.parquet was derived by older rules: deriving it again from the raw tables",
+			"events_version", m.EventsVersion, "version", events.Version)
+	}
+	m, err = collect.Rederive(ctx, p.ws.Data)
+	if err != nil {
+		return err
+	}
+	p.log.Info("derived the events again from the raw tables", "dir", p.ws.Data, "events", m.Tables[schema.Events.Name])
 	return nil
 }
 

@@ -409,13 +409,15 @@ func rewriteType(ctx context.Context, path string, typ reflect.Type, keep func(r
 }
 
 // fixManifest lowers the row counts of collection.json by the rows
-// removed. Fields it does not know are kept.
+// removed, and says that people were left out of the raw tables
+// (people_left_out). Fields it does not know are kept.
 func (f *filter) fixManifest() error {
 	path := filepath.Join(f.dir, schema.ManifestFile)
 	var m map[string]any
 	if ok, err := readJSON(path, &m); err != nil || !ok {
 		return err
 	}
+	m["people_left_out"] = true
 	if tables, ok := m["tables"].(map[string]any); ok {
 		for name, n := range f.removed {
 			if v, ok := tables[name].(json.Number); ok {

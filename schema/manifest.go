@@ -39,6 +39,15 @@ type Manifest struct {
 	API            string `json:"api,omitempty"`
 	GraphQLQueries int64  `json:"graphql_queries,omitempty"`
 	GraphQLPoints  int64  `json:"graphql_points,omitempty"`
+	// RawVersion is the version of the raw tables (schema.RawVersion);
+	// EventsVersion that of the rules that derived events.parquet from
+	// them (events.Version). Both are 0 in a folder collected before they
+	// were recorded.
+	RawVersion    int `json:"raw_version,omitempty"`
+	EventsVersion int `json:"events_version,omitempty"`
+	// PeopleLeftOut is true once people were left out of the raw tables
+	// (privacy.exclude): events can no longer be derived from them alone.
+	PeopleLeftOut bool `json:"people_left_out,omitempty"`
 	// Incomplete lists what the source could not provide, in words, e.g.
 	// "reviews of 3 pull requests failed".
 	Incomplete []string `json:"incomplete,omitempty"`

@@ -2,6 +2,17 @@ package schema
 
 import "time"
 
+// RawVersion is the version of what the raw tables hold, recorded in
+// collection.json (raw_version). It is raised when a raw table gains a
+// column that the events' derivation (package events) reads, so that a
+// folder collected before can be told apart: its events cannot be derived
+// again from its raw tables.
+//
+//   - 1: the raw tables hold everything events.parquet derives from:
+//     forks.id, issue_events.issue_author and issue_is_pull_request.
+//     Folders without raw_version were collected before.
+const RawVersion = 1
+
 // The types in this file are the rows of the raw tables that collection
 // writes, one type per Parquet file (see Tables and docs/schema.md). Every row carries
 // the community it was collected for and the repository ("owner/name").
@@ -145,6 +156,8 @@ type Fork struct {
 	Owner     string    `parquet:"owner"`
 	OwnerType string    `parquet:"owner_type,dict"`
 	CreatedAt time.Time `parquet:"created_at"`
+	// ID is the fork's repository id: its fork event's source_id.
+	ID int64 `parquet:"id"`
 }
 
 // An IssueEvent is one row of issue_events.parquet, from
@@ -161,6 +174,13 @@ type IssueEvent struct {
 	Label     *string   `parquet:"label"`
 	Assignee  *string   `parquet:"assignee"`
 	CommitID  *string   `parquet:"commit_id"`
+	// IssueAuthor and IssueIsPullRequest are the event's own issue as
+	// the events listing serves it (issue.user.login, and whether it has
+	// a pull_request object): the target of its event when the issues
+	// table does not list the item. IssueIsPullRequest is null when the
+	// event names no issue.
+	IssueAuthor        *string `parquet:"issue_author"`
+	IssueIsPullRequest *bool   `parquet:"issue_is_pull_request"`
 }
 
 // A Recognition is one row of recognitions.parquet: a person listed in the

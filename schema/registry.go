@@ -250,9 +250,10 @@ var (
 	}
 	Forks = &Table{
 		Name: "forks", Stage: Collect, Row: reflect.TypeFor[Fork](), Partition: rawPartition,
-		Order: []string{"community", "repo", "created_at", "fork id"},
+		Order: []string{"community", "repo", "created_at", "id"},
 		Columns: cols(where(), []Column{
 			col("fork_full_name", Personal), subject("owner"), col("owner_type", Public), col("created_at", Public),
+			col("id", Public),
 		}),
 	}
 	IssueEvents = &Table{
@@ -261,7 +262,7 @@ var (
 		Columns: cols(where(), []Column{
 			col("id", Public), col("number", Public), col("event", Public), subject("actor"),
 			col("actor_type", Public), col("created_at", Public), col("label", FreeText), col("assignee", Login),
-			col("commit_id", Public),
+			col("commit_id", Public), col("issue_author", Login), col("issue_is_pull_request", Public),
 		}),
 	}
 	Recognitions = &Table{

@@ -41,6 +41,7 @@ type pipelineFlags struct {
 	shard       string // collect --shard K/N
 	orgRepos    string // --org-repos FILE: a pinned orgs.json
 	layout      string // --layout flat|partitioned
+	rederive    bool   // analyze --rederive
 
 	priv privacyFlags // --pseudonymize, --exclude-file
 
@@ -114,6 +115,7 @@ func (g *globals) options(f *pipelineFlags, steps pipeline.Steps) (pipeline.Opti
 		return o, err
 	}
 	o.Sensitivity = f.sens.option()
+	o.Rederive = f.rederive
 	if f.asOf != "" {
 		d, err := time.Parse("2006-01-02", f.asOf)
 		if err != nil {
@@ -308,7 +310,11 @@ func newAnalyzeCmd(g *globals) *cobra.Command {
 		Long: `analyze reads OUT/events.parquet, written by collect, and writes the journey
 tables (contributors, contributor_months, transitions, funnel, identities,
 bots, cohorts, metrics; with --sensitivity also sensitivity). Re-run it with other
---as-of dates or model thresholds without collecting again.`,
+--as-of dates or model thresholds without collecting again.
+
+With --rederive it first derives OUT/events.parquet again from the raw tables
+beside it; it does so by itself when events.parquet was derived by older rules
+than this build's (collection.json's events_version).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			// The pipeline rewrites the reports an earlier run left.
@@ -320,6 +326,7 @@ bots, cohorts, metrics; with --sensitivity also sensitivity). Re-run it with oth
 	f.addAsOf(cmd)
 	f.addSensitivity(cmd)
 	f.addLayout(cmd)
+	cmd.Flags().BoolVar(&f.rederive, "rederive", false, "derive events.parquet again from the raw tables in OUT before analyzing (done by itself when its events were derived by an older version)")
 	return cmd
 }
 
