@@ -117,4 +117,3 @@ func FuzzAllContributorsFile(f *testing.F) {
 		}
 	})
 }
-

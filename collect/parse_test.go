@@ -47,4 +47,3 @@ func TestPrimaryRateLimitIsWaitedOut(t *testing.T) {
 		t.Errorf("%d requests were refused for the quota; the client should wait before sending", h.srv.Stats().RateLimited)
 	}
 }
-

@@ -52,7 +52,9 @@ func TestParse(t *testing.T) {
 // lists no one; a bot message about a person listed before does not move
 // their date; people added by hand are found by bisection.
 func TestFirstListedFollowsTheDefaultBranch(t *testing.T) {
-	at := func(h int) time.Time { return time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(h) * time.Hour) }
+	at := func(h int) time.Time {
+		return time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(h) * time.Hour)
+	}
 	commits := []Commit{
 		{SHA: "f1", Date: at(1), Message: "docs: create .all-contributorsrc"},
 		{SHA: "s1", Date: at(5), Message: "docs: update .all-contributorsrc [skip ci]", Parents: []string{"f1"}},
