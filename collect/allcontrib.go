@@ -56,7 +56,7 @@ func (rc *repoCollector) fetchAllContributors(ctx context.Context) error {
 			return err
 		}
 	}
-	if err := rc.walk(ctx, listACHistory, "repos/"+rc.repo+"/commits?sha="+url.QueryEscape(branch)+"&path="+allcontrib.Path+"&per_page=100", "", rc.acHistoryPage); err != nil {
+	if err := rc.walk(ctx, listingOf(listACHistory)); err != nil {
 		return err
 	}
 	return rc.apply(&delta{ACChecked: checked})
@@ -66,24 +66,6 @@ func (rc *repoCollector) noteIncomplete(s string) {
 	rc.mu.Lock()
 	rc.incomplete = append(rc.incomplete, s)
 	rc.mu.Unlock()
-}
-
-func (rc *repoCollector) acHistoryPage(body []byte, incremental bool) (*delta, bool, error) {
-	items, err := decodeList(body, fromCommit)
-	if err != nil {
-		return nil, false, err
-	}
-	d := &delta{}
-	stop := false
-	rc.mu.Lock()
-	for _, it := range items {
-		if incremental && rc.st.AC != nil && rc.st.AC.History[it.SHA] != nil {
-			stop = true
-		}
-		d.ACHistory = append(d.ACHistory, &acCommit{SHA: it.SHA, Date: it.Commit.Committer.Date, Message: it.Commit.Message})
-	}
-	rc.mu.Unlock()
-	return d, stop, nil
 }
 
 // parseACFile decodes a contents API answer for .all-contributorsrc.

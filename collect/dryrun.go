@@ -198,20 +198,22 @@ func estimateRepo(ctx context.Context, c *ghapi.Client, repo string) (*repoEstim
 	if err := json.Unmarshal(resp.Body, &r); err != nil {
 		return nil, fmt.Errorf("decode repository %s: %w", repo, err)
 	}
-	p := "repos/" + repo + "/"
-	listings := []struct{ name, label, path string }{
-		{"issues", "issues and PRs", p + "issues?state=all&per_page=1"},
-		{"pull_requests", "reviews", p + "pulls?state=all&per_page=1"},
-		{"comments", "comments", p + "issues/comments?per_page=1"},
-		{"review_comments", "review comments", p + "pulls/comments?per_page=1"},
-		{"commits", "commits", p + "commits?sha=" + url.QueryEscape(r.GetDefaultBranch()) + "&per_page=1"},
-		{"forks", "forks", p + "forks?per_page=1"},
-		{"issue_events", "issue events", p + "issues/events?per_page=1"},
-	}
-	stars := int64(r.GetStargazersCount())
-	est := &repoEstimate{counts: map[string]int64{"stargazers": stars}}
-	est.lines = append(est.lines, listingCost{name: "repository", items: 1, requests: 1})
+	// Each listing is counted with one request, in the order of listings;
+	// the reviews, one request per pull request, from the pulls listing.
+	type count struct{ name, label, path string }
+	var counts []count
 	for _, l := range listings {
+		if l.label == "" || l.size != nil {
+			continue
+		}
+		counts = append(counts, count{l.name, l.label, l.countURL(repo, r.GetDefaultBranch())})
+		if l.name == listIssues {
+			counts = append(counts, count{"pull_requests", "reviews", "repos/" + repo + "/pulls?state=all&per_page=1"})
+		}
+	}
+	est := &repoEstimate{counts: map[string]int64{}}
+	est.lines = append(est.lines, listingCost{name: "repository", items: 1, requests: 1})
+	for _, l := range counts {
 		resp, err := c.Get(ctx, ghapi.Request{Path: l.path})
 		var se *ghapi.StatusError
 		n := int64(0)
@@ -233,8 +235,15 @@ func estimateRepo(ctx context.Context, c *ghapi.Client, repo string) (*repoEstim
 		}
 		est.lines = append(est.lines, line)
 	}
+	// The listings the repository itself counts (the stargazers).
+	for _, l := range listings {
+		if l.label != "" && l.size != nil {
+			n := l.size(&r)
+			est.counts[l.name] = n
+			est.lines = append(est.lines, listingCost{name: l.label, items: n, requests: pages(n)})
+		}
+	}
 	est.lines = append(est.lines,
-		listingCost{name: "stargazers", items: stars, requests: pages(stars)},
 		listingCost{name: "all-contributors", items: -1, requests: 2,
 			note: fmt.Sprintf(".all-contributorsrc and its history (dating the people it lists reads older versions: up to %s more)", thousands(acVersionBudget))})
 	for _, l := range est.lines {
@@ -259,6 +268,6 @@ func listingSize(resp *ghapi.Response) int64 {
 	return 0
 }
 
-// pages is the pages a listing of n items takes at 100 a page (an empty
-// listing still takes one request).
-func pages(n int64) int64 { return max(1, (n+99)/100) }
+// pages is the pages a listing of n items takes at listingPerPage a page
+// (an empty listing still takes one request).
+func pages(n int64) int64 { return max(1, (n+listingPerPage-1)/listingPerPage) }

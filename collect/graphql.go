@@ -255,7 +255,7 @@ type gqlIssue struct {
 // holds: its timeline (comments, reviews, events) and review threads.
 // An edit, a comment, a review or an event moves an issue's updated_at.
 func (rc *repoCollector) gqlIssuesAndPulls(ctx context.Context) error {
-	if err := rc.walk(ctx, listIssues, "repos/"+rc.repo+"/issues?state=all&sort=updated&direction=desc&per_page=100", "", rc.issuesPage); err != nil {
+	if err := rc.walk(ctx, listingOf(listIssues)); err != nil {
 		return err
 	}
 	return rc.gqlNested(ctx)

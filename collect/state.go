@@ -80,6 +80,44 @@ type listState struct {
 	branchMark
 }
 
+// completeState is a listing's state at the end of a walk: etag is the
+// first page's, asked with the next walk; verified is when the walk began
+// if it was a whole walk of a verifiable listing (zero: the last one's
+// time stays, see setList); bm the default branch walked (tracked
+// listings).
+func completeState(etag string, verified time.Time, bm branchMark) *listState {
+	return &listState{ETag: etag, Complete: true, VerifiedAt: verified, branchMark: bm}
+}
+
+// verifyingState is a listing's state during a verification walk begun at
+// started, which goes on at next; etag is the last complete walk's first
+// page's, pending this walk's.
+func verifyingState(etag, next, pending string, started time.Time) *listState {
+	return &listState{ETag: etag, Complete: true, Resume: next, PendingETag: pending, Verifying: true, VerifyStart: started}
+}
+
+// pagesState is the state of a listing walked whole page by page (the
+// stargazers) at the end of a walk: its pages, and the item count the
+// repository reported.
+func pagesState(pages []pageMark, count int64) *listState {
+	return &listState{Complete: true, Pages: pages, Count: count}
+}
+
+// pagesAt is ls, a listing walked whole page by page, during a walk that
+// read pages so far and goes on at next.
+func (ls *listState) pagesAt(next string, pages []pageMark) *listState {
+	return &listState{Complete: ls.Complete, Resume: next, Pages: pages, Count: ls.Count}
+}
+
+// pageKeysOf is the keys of every page of pages.
+func pageKeysOf(pages []pageMark) []string {
+	keys := []string{}
+	for _, p := range pages {
+		keys = append(keys, p.Keys...)
+	}
+	return keys
+}
+
 // branchMark is what a walk of the default branch's commits keeps.
 type branchMark struct {
 	// Branch is the default branch walked; Head its newest commit at the
@@ -170,6 +208,13 @@ func (s *repoState) list(name string) *listState {
 // A delta is one change to a repoState: the items of one page and the
 // listing's new progress. Deltas are appended to the repository's journal
 // as they happen, so that a killed run resumes at the page it was on.
+//
+// A delta is also the journal's record on disk, field for field: the
+// commands it carries (Renew, KeepStars, ResetSeen, Track, DropUnseen,
+// Complete) are replayed when a state folder is loaded as much as its
+// items are, so there is no part of it that lives in memory only. Its
+// JSON names are part of the state folder's format, which later versions
+// read (testdata/state-v1).
 type delta struct {
 	List      string     `json:"list,omitempty"`
 	ListState *listState `json:"list_state,omitempty"`
@@ -323,8 +368,9 @@ func (s *repoState) apply(d *delta) {
 	}
 }
 
-// applySeen records which commits the walk of d.List saw and, at its end,
-// drops the others: commits no longer on the default branch.
+// applySeen records which items the walk of d.List saw and, at its end,
+// drops the others by the listing's rule (dropUnseen): commits no longer
+// on the default branch, issues and comments GitHub no longer lists.
 func (s *repoState) applySeen(d *delta) {
 	if d.List == "" {
 		return
@@ -358,37 +404,8 @@ func (s *repoState) applySeen(d *delta) {
 		}
 	}
 	if d.DropUnseen {
-		seen := s.Seen[d.List]
-		switch d.List {
-		case listCommits:
-			for sha := range s.Commits {
-				if !seen[sha] {
-					delete(s.Commits, sha)
-					if s.AC != nil {
-						s.AC.Dated = false
-					}
-				}
-			}
-		case listIssues:
-			gone := map[int64]bool{}
-			for id, v := range s.Issues {
-				if !seen[idKey(id)] {
-					gone[v.Number] = true
-					delete(s.Issues, id)
-				}
-			}
-			for id, r := range s.Reviews {
-				if gone[r.Number] {
-					delete(s.Reviews, id)
-				}
-			}
-			for n := range gone {
-				delete(s.ReviewMarks, n)
-			}
-		case listComments:
-			dropUnseen(s.Comments, seen)
-		case listReviewComments:
-			dropUnseen(s.ReviewComments, seen)
+		if l := listingOf(d.List); l != nil && l.dropUnseen != nil {
+			l.dropUnseen(s, s.Seen[d.List])
 		}
 		delete(s.Seen, d.List)
 	}
@@ -441,7 +458,7 @@ func idKey(id int64) string { return strconv.FormatInt(id, 10) }
 func (s *repoState) setList(d *delta) {
 	old := s.list(d.List)
 	ls := *d.ListState
-	if d.List == listIssues || d.List == listComments || d.List == listReviewComments {
+	if verifiable(d.List) {
 		if ls.Pages == nil {
 			ls.Pages = old.Pages
 		}

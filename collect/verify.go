@@ -16,11 +16,6 @@ import (
 // see them go.
 const defaultVerifyAfter = 7 * 24 * time.Hour
 
-// verifiable tells whether a listing gets verification walks.
-func verifiable(name string) bool {
-	return name == listIssues || name == listComments || name == listReviewComments
-}
-
 func (rc *repoCollector) clock() time.Time {
 	if rc.now != nil {
 		return rc.now().UTC()
@@ -30,8 +25,8 @@ func (rc *repoCollector) clock() time.Time {
 
 // verifyDue tells whether the listing's last whole walk is old enough for
 // a verification walk.
-func (rc *repoCollector) verifyDue(name string, ls *listState) bool {
-	if !verifiable(name) {
+func (rc *repoCollector) verifyDue(l *listing, ls *listState) bool {
+	if !l.verify {
 		return false
 	}
 	after := rc.verifyAfter
@@ -48,7 +43,8 @@ func (rc *repoCollector) verifyDue(name string, ls *listState) bool {
 // during the walk: an item updated meanwhile moves to the front, behind
 // the walk, and would be missed; the walk is then made again next run.
 // A killed walk resumes at its page.
-func (rc *repoCollector) walkVerify(ctx context.Context, name, first, accept string, page pageFunc) error {
+func (rc *repoCollector) walkVerify(ctx context.Context, l *listing, first string) error {
+	name := l.name
 	rc.mu.Lock()
 	ls := *rc.st.list(name)
 	rc.mu.Unlock()
@@ -66,11 +62,11 @@ func (rc *repoCollector) walkVerify(ctx context.Context, name, first, accept str
 		if had {
 			etag = ls.Pages[i].ETag
 		}
-		resp, err := rc.get(ctx, ghapi.Request{Path: u, Accept: accept, IfNoneMatch: etag})
+		resp, err := rc.get(ctx, ghapi.Request{Path: u, Accept: l.accept, IfNoneMatch: etag})
 		if pageRefused(err) && u != first {
 			// GitHub pages this listing no further: nothing can be dropped.
 			rc.noteIncomplete(fmt.Sprintf("%s of %s is truncated: GitHub refused to page further (%v)", name, rc.repo, err))
-			return rc.apply(&delta{List: name, ListState: &listState{ETag: pending, Complete: true, VerifiedAt: started}, ResetSeen: true})
+			return rc.apply(&delta{List: name, ListState: completeState(pending, started, branchMark{}), ResetSeen: true})
 		}
 		if err != nil {
 			return fmt.Errorf("verify %s of %s: %w", name, rc.repo, err)
@@ -89,7 +85,7 @@ func (rc *repoCollector) walkVerify(ctx context.Context, name, first, accept str
 				next = ls.Pages[i+1].URL
 			}
 		} else {
-			pd, _, err := page(resp.Body, false)
+			pd, err := l.decode(resp.Body)
 			if err != nil {
 				return fmt.Errorf("verify %s of %s: decode %s: %w", name, rc.repo, u, err)
 			}
@@ -102,7 +98,7 @@ func (rc *repoCollector) walkVerify(ctx context.Context, name, first, accept str
 		}
 		d.Page = &mark
 		if next != "" {
-			d.ListState = &listState{ETag: ls.ETag, Complete: true, Resume: next, PendingETag: pending, Verifying: true, VerifyStart: started}
+			d.ListState = verifyingState(ls.ETag, next, pending, started)
 			if err := rc.apply(d); err != nil {
 				return err
 			}
@@ -111,7 +107,7 @@ func (rc *repoCollector) walkVerify(ctx context.Context, name, first, accept str
 		}
 		moved := false
 		if u != first {
-			again, err := rc.get(ctx, ghapi.Request{Path: first, Accept: accept, IfNoneMatch: pending})
+			again, err := rc.get(ctx, ghapi.Request{Path: first, Accept: l.accept, IfNoneMatch: pending})
 			if err != nil {
 				return fmt.Errorf("verify %s of %s: %w", name, rc.repo, err)
 			}
@@ -120,13 +116,13 @@ func (rc *repoCollector) walkVerify(ctx context.Context, name, first, accept str
 		if moved {
 			// Keep what was read; verify again next run (the last time
 			// stays), and forget what this walk saw.
-			d.ListState = &listState{ETag: pending, Complete: true}
+			d.ListState = completeState(pending, time.Time{}, branchMark{})
 			if err := rc.apply(d); err != nil {
 				return err
 			}
 			return rc.apply(&delta{List: name, ResetSeen: true})
 		}
-		d.ListState = &listState{ETag: pending, Complete: true, VerifiedAt: started}
+		d.ListState = completeState(pending, started, branchMark{})
 		d.DropUnseen = true
 		return rc.apply(d)
 	}
