@@ -421,6 +421,14 @@ func (g *gqlRepo) field(ex *graphqlExec, f *ast.Field) (any, error) {
 		return r.ID, nil
 	case "nameWithOwner":
 		return r.Owner + "/" + r.Name, nil
+	case "createdAt":
+		return r.CreatedAt, nil
+	case "pushedAt":
+		// As REST's pushed_at: the last update when never pushed.
+		if r.PushedAt.IsZero() {
+			return r.UpdatedAt, nil
+		}
+		return r.PushedAt, nil
 	case "issues", "pullRequests":
 		wantPR := f.Name == "pullRequests"
 		var since time.Time
