@@ -73,7 +73,7 @@ func BenchmarkCollectRoutes(b *testing.B) {
 			pprof.StopCPUProfile()
 			b.ReportMetric(cpu.Seconds(), api+"_cpu_s")
 			if tr != nil {
-				fmt.Fprintf(os.Stderr, "%s trace:\n%s", api, tr)
+				fmt.Fprintf(os.Stderr, "%s trace (the run ended at %d ms):\n%s", api, wall.Milliseconds(), tr)
 				opts.HTTPClient = nil
 			}
 			cold, coldQ := srv.Stats(), srv.GraphQLStats()
