@@ -295,21 +295,32 @@ type gqlIssue struct {
 // GraphQL, by number, what each new or updated issue and pull request
 // holds: its timeline (comments, reviews, events) and review threads.
 // An edit, a comment, a review or an event moves an issue's updated_at.
+//
+// A deleted comment, review or event may not: when the listing's walk was
+// a verification walk (a whole one, every VerifyAfter; see verify.go),
+// every timeline is fetched again, and what it no longer holds is dropped,
+// as the REST route's verification walks of the comments listings do.
 func (rc *repoCollector) gqlIssuesAndPulls(ctx context.Context) error {
+	rc.mu.Lock()
+	verified := rc.st.list(listIssues).VerifiedAt
+	rc.mu.Unlock()
 	if err := rc.walk(ctx, listIssues, "repos/"+rc.repo+"/issues?state=all&sort=updated&direction=desc&per_page=100", "", rc.issuesPage); err != nil {
 		return err
 	}
-	return rc.gqlNested(ctx)
+	rc.mu.Lock()
+	verifying := !rc.st.list(listIssues).VerifiedAt.Equal(verified)
+	rc.mu.Unlock()
+	return rc.gqlNested(ctx, verifying)
 }
 
 // gqlNested fetches the timelines and review threads of the issues and
-// pull requests updated since theirs were fetched, many a query (packed
-// so that a query costs one point), in parallel.
-func (rc *repoCollector) gqlNested(ctx context.Context) error {
+// pull requests updated since theirs were fetched (all of them when all),
+// many a query (packed so that a query costs one point), in parallel.
+func (rc *repoCollector) gqlNested(ctx context.Context, all bool) error {
 	var issues, pulls []int64
 	rc.mu.Lock()
 	for _, it := range rc.st.Issues {
-		if m := rc.st.ReviewMarks[it.Number]; m != nil && m.UpdatedAt.Equal(it.UpdatedAt) {
+		if m := rc.st.ReviewMarks[it.Number]; !all && m != nil && m.UpdatedAt.Equal(it.UpdatedAt) {
 			continue
 		}
 		if it.PullRequest != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/journeys-dev/journeys/internal/fakegithub"
+	"github.com/journeys-dev/journeys/schema"
 )
 
 // holdRepo is a transport that holds the answer for the repository
@@ -136,5 +137,64 @@ func TestGraphQLStargazers(t *testing.T) {
 				t.Errorf("a rerun over unchanged data cost %d requests and %d points", spent, p)
 			}
 		})
+	}
+}
+
+// A comment or review deleted without a change to its issue's updated_at
+// goes unseen until the issues listing's verification walk, which fetches
+// every timeline again: then the GraphQL route drops it, as a REST
+// collection of what is left does not have it.
+func TestGraphQLVerificationDropsDeletedTimelineItems(t *testing.T) {
+	h := newHarness(t, genData(), fakegithub.Options{})
+	if _, err, _ := h.run(genCommunity, h.gqlOptions()); err != nil {
+		t.Fatal(err)
+	}
+	var comment, review int64
+	del := func(d *fakegithub.Data) {
+		r := d.Repos[0]
+		comment, review = r.Comments[len(r.Comments)/2].ID, r.Reviews[len(r.Reviews)/2].ID
+		r.Comments = slices.DeleteFunc(r.Comments, func(c *fakegithub.Comment) bool { return c.ID == comment })
+		r.Reviews = slices.DeleteFunc(r.Reviews, func(rv *fakegithub.Review) bool { return rv.ID == review })
+	}
+	h.srv.Mutate(del)
+	ids := func() (comments, reviews []int64) {
+		for _, c := range read[schema.Comment](t, h.out, "comments") {
+			comments = append(comments, c.ID)
+		}
+		for _, r := range read[schema.Review](t, h.out, "reviews") {
+			reviews = append(reviews, r.ID)
+		}
+		return comments, reviews
+	}
+	due := h.gqlOptions()
+	due.VerifyAfter = time.Nanosecond // every run is past the threshold
+	for _, c := range []struct {
+		name string
+		o    Options
+		kept bool
+	}{
+		{"an incremental run does not see the deletions", h.gqlOptions(), true},
+		{"a verification run drops them", due, false},
+	} {
+		if _, err, _ := h.run(genCommunity, c.o); err != nil {
+			t.Fatal(err)
+		}
+		cs, rs := ids()
+		if slices.Contains(cs, comment) != c.kept || slices.Contains(rs, review) != c.kept {
+			t.Errorf("%s: comment %d kept %v, review %d kept %v; want %v", c.name, comment, slices.Contains(cs, comment),
+				review, slices.Contains(rs, review), c.kept)
+		}
+	}
+	d := genData()
+	del(d)
+	rest := newHarness(t, d, fakegithub.Options{})
+	if _, err, _ := rest.run(genCommunity, rest.options()); err != nil {
+		t.Fatal(err)
+	}
+	want, got := routeTables(t, rest.out), routeTables(t, h.out)
+	for _, name := range tableFiles {
+		if !slices.Equal(want[name], got[name]) {
+			t.Errorf("%s: after the verification run, %d rows against a REST collection's %d, or different", name, len(got[name]), len(want[name]))
+		}
 	}
 }
