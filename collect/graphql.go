@@ -126,10 +126,20 @@ func (rc *repoCollector) collectGraphQL(ctx context.Context) error {
 			return false
 		}
 	}
-	g.Go(func() error { return rc.gqlIssuesAndPulls(gctx) })
+	listed := make(chan struct{}) // closed once the issues listing is walked
+	g.Go(func() error { return rc.gqlIssuesAndPulls(gctx, listed) })
 	g.Go(func() error { return rc.gqlForks(gctx) })
 	g.Go(func() error {
+		// The stargazers are a short chain (the repository, then their
+		// pages at once): they wait for the issues listing's pages, on
+		// the longest chain, not to take the requests in flight those
+		// need.
 		if !awaitRepo() {
+			return nil
+		}
+		select {
+		case <-listed:
+		case <-gctx.Done():
 			return nil
 		}
 		return rc.gqlStars(gctx)
@@ -300,11 +310,15 @@ type gqlIssue struct {
 // a verification walk (a whole one, every VerifyAfter; see verify.go),
 // every timeline is fetched again, and what it no longer holds is dropped,
 // as the REST route's verification walks of the comments listings do.
-func (rc *repoCollector) gqlIssuesAndPulls(ctx context.Context) error {
+//
+// listed is closed once the listing is walked.
+func (rc *repoCollector) gqlIssuesAndPulls(ctx context.Context, listed chan<- struct{}) error {
 	rc.mu.Lock()
 	verified := rc.st.list(listIssues).VerifiedAt
 	rc.mu.Unlock()
-	if err := rc.walk(ctx, listIssues, "repos/"+rc.repo+"/issues?state=all&sort=updated&direction=desc&per_page=100", "", rc.issuesPage); err != nil {
+	err := rc.walk(ctx, listIssues, "repos/"+rc.repo+"/issues?state=all&sort=updated&direction=desc&per_page=100", "", rc.issuesPage)
+	close(listed)
+	if err != nil {
 		return err
 	}
 	rc.mu.Lock()
@@ -332,35 +346,59 @@ func (rc *repoCollector) gqlNested(ctx context.Context, all bool) error {
 	rc.mu.Unlock()
 	slices.Sort(issues)
 	slices.Sort(pulls)
+	// The pull requests' batches first: the review threads past their
+	// first are finished once those are in, without waiting for the
+	// issues' batches (issues have no review threads).
 	var mu sync.Mutex
 	var held []gqlIssue
-	g, gctx := errgroup.WithContext(ctx)
+	// A batch's error cancels the others and the threads.
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var g errgroup.Group
 	g.SetLimit(max(1, rc.workers))
-	for _, b := range batches(issues, (ghgraphql.OnePoint-1)/ghgraphql.IssueConnections) {
-		g.Go(func() error {
-			h, err := rc.gqlNumbers(gctx, b, nil)
-			mu.Lock()
-			held = append(held, h...)
-			mu.Unlock()
-			return err
-		})
-	}
-	for _, b := range batches(pulls, (ghgraphql.OnePoint-1)/ghgraphql.PullConnections) {
-		g.Go(func() error {
-			h, err := rc.gqlNumbers(gctx, nil, b)
-			mu.Lock()
-			held = append(held, h...)
-			mu.Unlock()
-			return err
-		})
-	}
-	if err := g.Wait(); err != nil {
+	batch := func(issues, pulls []int64) error {
+		h, err := rc.gqlNumbers(ctx, issues, pulls)
+		mu.Lock()
+		held = append(held, h...)
+		mu.Unlock()
+		if err != nil {
+			cancel(err)
+		}
 		return err
 	}
+	var pullsIn sync.WaitGroup
+	threads := make(chan error, 1)
+	pbs := batches(pulls, (ghgraphql.OnePoint-1)/ghgraphql.PullConnections)
+	pullsIn.Add(len(pbs))
+	go func() {
+		pullsIn.Wait()
+		mu.Lock()
+		h := held
+		mu.Unlock()
+		threads <- rc.gqlFinishHeld(ctx, h)
+	}()
+	for _, b := range pbs {
+		g.Go(func() error {
+			defer pullsIn.Done()
+			return batch(nil, b)
+		})
+	}
+	for _, b := range batches(issues, (ghgraphql.OnePoint-1)/ghgraphql.IssueConnections) {
+		g.Go(func() error { return batch(b, nil) })
+	}
+	err := g.Wait()
+	if terr := <-threads; err == nil {
+		err = terr
+	}
+	return err
+}
+
+// gqlFinishHeld finishes the review threads of the pull requests that
+// overflowed their first page, together, and applies their timelines.
+func (rc *repoCollector) gqlFinishHeld(ctx context.Context, held []gqlIssue) error {
 	if len(held) == 0 {
 		return nil
 	}
-	// The pull requests whose review threads overflowed, finished together.
 	slices.SortFunc(held, func(a, b gqlIssue) int { return cmpInt(a.Number, b.Number) })
 	done, _, err := rc.gqlFinishThreads(ctx, held, true)
 	if err != nil {

@@ -33,6 +33,8 @@ import (
 // room for every request at once, so that neither the CPU nor the
 // concurrency bound orders requests that do not depend on one another).
 // That many latencies is a lower bound of the wall time whatever the
+// concurrency. The same at BENCH_CONCURRENCY gives the rounds: the chain
+// with the waits for a free slot, the wall time's lower bound at that
 // concurrency. scripts/bench-collect.sh prints them side by side.
 //
 // BENCH_ROUTES picks the routes (rest,graphql); BENCH_TRACE=1 prints each
@@ -96,9 +98,13 @@ func BenchmarkCollectRoutes(b *testing.B) {
 			b.ReportMetric(wall.Seconds(), api+"_wall_s")
 			b.ReportMetric(ideal.Seconds(), api+"_ideal_s")
 			if api == APIGraphQL && os.Getenv("BENCH_CHAIN_LATENCY_MS") != "0" {
-				depth := chainDepth(b, d, cs, api, time.Duration(benchEnv("BENCH_CHAIN_LATENCY_MS", 2000))*time.Millisecond)
+				slow := time.Duration(benchEnv("BENCH_CHAIN_LATENCY_MS", 2000)) * time.Millisecond
+				depth := chainDepth(b, d, cs, api, slow, 50)
 				b.ReportMetric(float64(depth), api+"_chain")
 				b.ReportMetric((time.Duration(depth) * latency).Seconds(), api+"_chain_s")
+				rounds := chainDepth(b, d, cs, api, slow, conc)
+				b.ReportMetric(float64(rounds), api+"_rounds")
+				b.ReportMetric((time.Duration(rounds) * latency).Seconds(), api+"_rounds_s")
 			}
 			if os.Getenv("BENCH_VERBOSE") != "" {
 				b.Logf("%s: routes %v; GraphQL %+v; PRs %d, comments %d, reviews %d, commits %d, stars %d", api, cold.Routes, coldQ,
@@ -138,20 +144,22 @@ func cpuTime() time.Duration {
 }
 
 // chainDepth collects cs cold through api, each request answered after
-// latency with room for 50 requests at once on REST and 50 on GraphQL,
-// and returns the longest chain of requests each sent after the one
-// before it was answered.
-func chainDepth(b *testing.B, d *fakegithub.Data, cs []Community, api string, latency time.Duration) int {
+// latency with conc requests at once on REST and as many on GraphQL, and
+// returns the longest chain of requests each sent after the one before it
+// was answered. With room for every request at once (50), that is the
+// chain of requests that depend on one another; with the benchmark's
+// concurrency, the rounds its bound adds count too.
+func chainDepth(b *testing.B, d *fakegithub.Data, cs []Community, api string, latency time.Duration, conc int) int {
 	b.Helper()
 	ts, _ := fakegithubtest.NewTestServer(b, d, fakegithub.Options{Quota: 1_000_000, Faults: fakegithub.FaultPlan{Latency: latency}})
 	tr := &tracer{base: http.DefaultTransport, start: time.Now()}
-	opts := Options{APIURL: ts.URL + "/", Token: testToken, Out: b.TempDir(), Concurrency: 50, MaxWait: time.Minute, API: api,
+	opts := Options{APIURL: ts.URL + "/", Token: testToken, Out: b.TempDir(), Concurrency: conc, MaxWait: time.Minute, API: api,
 		HTTPClient: &http.Client{Transport: tr}}
 	if _, err := Run(context.Background(), cs, opts); err != nil {
 		b.Fatal(err)
 	}
 	if os.Getenv("BENCH_TRACE") != "" {
-		fmt.Fprintf(os.Stderr, "%s trace at %v a request, concurrency 50:\n%s", api, latency, tr)
+		fmt.Fprintf(os.Stderr, "%s trace at %v a request, concurrency %d:\n%s", api, latency, conc, tr)
 	}
 	return tr.depth()
 }

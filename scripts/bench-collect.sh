@@ -15,7 +15,9 @@
 # requests x latency / concurrency, and, for GraphQL, the critical path:
 # the longest chain of requests each sent after the one before it was
 # answered, times the latency (measured in a run at 2 s a request), which
-# bounds the wall time whatever the concurrency.
+# bounds the wall time whatever the concurrency, and the rounds: that chain
+# at the given concurrency, waits for a free slot included, which bounds
+# the wall time at that concurrency.
 #
 #   scripts/bench-collect.sh routes [issues] [latency ms] [concurrency]
 set -eu
@@ -28,7 +30,7 @@ if [ "${1:-}" = routes ]; then
 	{
 		for (i = 3; i < NF; i += 2) m[$(i + 1)] = $i
 		printf "one repository of %d issues and pull requests, %d ms latency, concurrency %d; REST lower bound %d requests\n\n", issues, lat, conc, m["lower_bound"]
-		printf "| route | cold: requests (REST + GraphQL) | x lower bound | REST quota | GraphQL points | warm: REST quota | warm: GraphQL points | wall | CPU | ideal: requests x latency / concurrency | wall / ideal | critical path | wall / max(ideal, critical path) |\n"
+		printf "| route | cold: requests (REST + GraphQL) | x lower bound | REST quota | GraphQL points | warm: REST quota | warm: GraphQL points | wall | CPU | ideal: requests x latency / concurrency | wall / ideal | critical path | wall / max(ideal, rounds) |\n"
 		printf "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n"
 		split("rest graphql", routes, " ")
 		for (k = 1; k <= 2; k++) {
@@ -37,8 +39,8 @@ if [ "${1:-}" = routes ]; then
 			ideal = m[r "_ideal_s"]
 			cp = "-"; bound = ideal
 			if ((r "_chain") in m) {
-				cp = sprintf("%d requests, %.2f s", m[r "_chain"], m[r "_chain_s"])
-				if (m[r "_chain_s"] > bound) bound = m[r "_chain_s"]
+				cp = sprintf("%d requests, %.2f s; %d rounds at concurrency %d, %.2f s", m[r "_chain"], m[r "_chain_s"], m[r "_rounds"], conc, m[r "_rounds_s"])
+				if (m[r "_rounds_s"] > bound) bound = m[r "_rounds_s"]
 			}
 			printf "| %s | %d (%d + %d) | %.3f | %d | %d | %d | %d | %.2f s | %.2f s | %.2f s | %.2f | %s | %.2f |\n", r, m[r "_requests"], m[r "_rest_requests"],
 				m[r "_queries"], m[r "_requests"] / m["lower_bound"], m[r "_quota"], m[r "_points"], m[r "_warm_quota"], m[r "_warm_points"],
