@@ -15,10 +15,10 @@ type gqlEstimate struct {
 }
 
 // estimateGraphQL derives the GraphQL route's cost from a dry run's counts:
-// the issues listing on REST (100 a request); per query of one point, 148
-// issues' or 49 pull requests' timelines, review threads past the first
-// of a pull request (about one a review comment), and 100 commits,
-// stargazers or forks.
+// the issues listing and the stargazers on REST (100 a request); per query
+// of one point, 148 issues' or 49 pull requests' timelines, review threads
+// past the first of a pull request (about one a review comment), and 100
+// commits or forks (and stargazers past what REST pages by number).
 func estimateGraphQL(est *repoEstimate) gqlEstimate {
 	c := est.counts
 	prs := min(c["pull_requests"], c["issues"])
@@ -32,8 +32,16 @@ func estimateGraphQL(est *repoEstimate) gqlEstimate {
 	points := per(issues, int64((ghgraphql.OnePoint-1)/ghgraphql.IssueConnections)) +
 		per(prs, int64((ghgraphql.OnePoint-1)/ghgraphql.PullConnections)) +
 		per(c["review_comments"], int64(ghgraphql.OnePoint-1)) +
-		max(1, per(c["commits"], 100)) + max(1, per(c["stargazers"], 100)) + max(1, per(c["forks"], 100))
-	return gqlEstimate{requests: 1 + pages(c["issues"]) + 2 + 2, points: points}
+		max(1, per(c["commits"], 100)) + max(1, per(c["forks"], 100))
+	// The repository, the issues listing, the forks' probe and
+	// .all-contributorsrc; the stargazers' pages.
+	requests := 1 + pages(c["issues"]) + 1 + 2
+	if stars := max(1, per(c["stargazers"], 100)); stars <= starPagesMax {
+		requests += stars
+	} else {
+		points += stars
+	}
+	return gqlEstimate{requests: requests, points: points}
 }
 
 // printGraphQLEstimate prints the GraphQL route's line of a repository.

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/journeys-dev/journeys/collect/ghapi"
@@ -94,20 +95,67 @@ func (rc *repoCollector) ownerName() (string, string) {
 	return o, n
 }
 
-// collectGraphQL is collect for the GraphQL route.
+// collectGraphQL is collect for the GraphQL route. Every walk that does
+// not need the repository begins with it: the issues listing (and the
+// timelines of what it lists), the forks, and the commits when they must
+// be walked whatever the repository says (a first run, or a walk cut
+// short). The stargazers (paged by the repository's star count), a check
+// of whether the commits are current and .all-contributorsrc wait for it.
 func (rc *repoCollector) collectGraphQL(ctx context.Context) error {
 	rc.mu.Lock()
 	prev := rc.st.Repo
+	commitsNow := !rc.st.list(listCommits).Complete || rc.st.list(listGQLCommits).Resume != ""
 	rc.mu.Unlock()
-	if err := rc.fetchRepo(ctx); err != nil {
-		return err
-	}
-	commitsRead, acRead := rc.branchRead(prev, listGQLCommits)
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return rc.gqlIssuesAndPulls(gctx) })
+	fetched := make(chan struct{})
+	var repoErr error
 	g.Go(func() error {
+		defer close(fetched)
+		// Not canceled by the others' errors: a repository that is gone
+		// fails its listings too, and its own error says why.
+		repoErr = rc.fetchRepo(ctx)
+		return repoErr
+	})
+	// awaitRepo waits for the repository; false when it could not be
+	// fetched (its error is the run's).
+	awaitRepo := func() bool {
+		select {
+		case <-fetched:
+			return repoErr == nil
+		case <-gctx.Done():
+			return false
+		}
+	}
+	listed := make(chan struct{}) // closed once the issues listing is walked
+	g.Go(func() error { return rc.gqlIssuesAndPulls(gctx, listed) })
+	g.Go(func() error { return rc.gqlForks(gctx) })
+	g.Go(func() error {
+		// The stargazers are a short chain (the repository, then their
+		// pages at once): they wait for the issues listing's pages, on
+		// the longest chain, not to take the requests in flight those
+		// need.
+		if !awaitRepo() {
+			return nil
+		}
+		select {
+		case <-listed:
+		case <-gctx.Done():
+			return nil
+		}
+		return rc.gqlStars(gctx)
+	})
+	g.Go(func() error {
+		// .all-contributorsrc is dated from the default branch's commits:
+		// both first, in parallel.
 		h, hctx := errgroup.WithContext(gctx)
-		if !commitsRead {
+		if commitsNow {
+			h.Go(func() error { return rc.gqlCommits(hctx) })
+		}
+		if !awaitRepo() {
+			return h.Wait()
+		}
+		commitsRead, acRead := rc.branchRead(prev, listGQLCommits)
+		if !commitsNow && !commitsRead {
 			h.Go(func() error { return rc.gqlCommits(hctx) })
 		}
 		if !acRead {
@@ -118,9 +166,12 @@ func (rc *repoCollector) collectGraphQL(ctx context.Context) error {
 		}
 		return rc.dateACVersions(gctx)
 	})
-	g.Go(func() error { return rc.gqlStars(gctx) })
-	g.Go(func() error { return rc.gqlForks(gctx) })
-	if err := g.Wait(); err != nil {
+	err := g.Wait()
+	if repoErr != nil {
+		// What the other walks met (a 404) follows from it.
+		return repoErr
+	}
+	if err != nil {
 		return err
 	}
 	return rc.apply(&delta{Complete: true})
@@ -254,21 +305,36 @@ type gqlIssue struct {
 // GraphQL, by number, what each new or updated issue and pull request
 // holds: its timeline (comments, reviews, events) and review threads.
 // An edit, a comment, a review or an event moves an issue's updated_at.
-func (rc *repoCollector) gqlIssuesAndPulls(ctx context.Context) error {
-	if err := rc.walk(ctx, listingOf(listIssues)); err != nil {
+//
+// A deleted comment, review or event may not: when the listing's walk was
+// a verification walk (a whole one, every VerifyAfter; see verify.go),
+// every timeline is fetched again, and what it no longer holds is dropped,
+// as the REST route's verification walks of the comments listings do.
+//
+// listed is closed once the listing is walked.
+func (rc *repoCollector) gqlIssuesAndPulls(ctx context.Context, listed chan<- struct{}) error {
+	rc.mu.Lock()
+	verified := rc.st.list(listIssues).VerifiedAt
+	rc.mu.Unlock()
+	err := rc.walk(ctx, listingOf(listIssues))
+	close(listed)
+	if err != nil {
 		return err
 	}
-	return rc.gqlNested(ctx)
+	rc.mu.Lock()
+	verifying := !rc.st.list(listIssues).VerifiedAt.Equal(verified)
+	rc.mu.Unlock()
+	return rc.gqlNested(ctx, verifying)
 }
 
 // gqlNested fetches the timelines and review threads of the issues and
-// pull requests updated since theirs were fetched, many a query (packed
-// so that a query costs one point), in parallel.
-func (rc *repoCollector) gqlNested(ctx context.Context) error {
+// pull requests updated since theirs were fetched (all of them when all),
+// many a query (packed so that a query costs one point), in parallel.
+func (rc *repoCollector) gqlNested(ctx context.Context, all bool) error {
 	var issues, pulls []int64
 	rc.mu.Lock()
 	for _, it := range rc.st.Issues {
-		if m := rc.st.ReviewMarks[it.Number]; m != nil && m.UpdatedAt.Equal(it.UpdatedAt) {
+		if m := rc.st.ReviewMarks[it.Number]; !all && m != nil && m.UpdatedAt.Equal(it.UpdatedAt) {
 			continue
 		}
 		if it.PullRequest != nil {
@@ -280,35 +346,59 @@ func (rc *repoCollector) gqlNested(ctx context.Context) error {
 	rc.mu.Unlock()
 	slices.Sort(issues)
 	slices.Sort(pulls)
+	// The pull requests' batches first: the review threads past their
+	// first are finished once those are in, without waiting for the
+	// issues' batches (issues have no review threads).
 	var mu sync.Mutex
 	var held []gqlIssue
-	g, gctx := errgroup.WithContext(ctx)
+	// A batch's error cancels the others and the threads.
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var g errgroup.Group
 	g.SetLimit(max(1, rc.workers))
-	for _, b := range batches(issues, (ghgraphql.OnePoint-1)/ghgraphql.IssueConnections) {
-		g.Go(func() error {
-			h, err := rc.gqlNumbers(gctx, b, nil)
-			mu.Lock()
-			held = append(held, h...)
-			mu.Unlock()
-			return err
-		})
-	}
-	for _, b := range batches(pulls, (ghgraphql.OnePoint-1)/ghgraphql.PullConnections) {
-		g.Go(func() error {
-			h, err := rc.gqlNumbers(gctx, nil, b)
-			mu.Lock()
-			held = append(held, h...)
-			mu.Unlock()
-			return err
-		})
-	}
-	if err := g.Wait(); err != nil {
+	batch := func(issues, pulls []int64) error {
+		h, err := rc.gqlNumbers(ctx, issues, pulls)
+		mu.Lock()
+		held = append(held, h...)
+		mu.Unlock()
+		if err != nil {
+			cancel(err)
+		}
 		return err
 	}
+	var pullsIn sync.WaitGroup
+	threads := make(chan error, 1)
+	pbs := batches(pulls, (ghgraphql.OnePoint-1)/ghgraphql.PullConnections)
+	pullsIn.Add(len(pbs))
+	go func() {
+		pullsIn.Wait()
+		mu.Lock()
+		h := held
+		mu.Unlock()
+		threads <- rc.gqlFinishHeld(ctx, h)
+	}()
+	for _, b := range pbs {
+		g.Go(func() error {
+			defer pullsIn.Done()
+			return batch(nil, b)
+		})
+	}
+	for _, b := range batches(issues, (ghgraphql.OnePoint-1)/ghgraphql.IssueConnections) {
+		g.Go(func() error { return batch(b, nil) })
+	}
+	err := g.Wait()
+	if terr := <-threads; err == nil {
+		err = terr
+	}
+	return err
+}
+
+// gqlFinishHeld finishes the review threads of the pull requests that
+// overflowed their first page, together, and applies their timelines.
+func (rc *repoCollector) gqlFinishHeld(ctx context.Context, held []gqlIssue) error {
 	if len(held) == 0 {
 		return nil
 	}
-	// The pull requests whose review threads overflowed, finished together.
 	slices.SortFunc(held, func(a, b gqlIssue) int { return cmpInt(a.Number, b.Number) })
 	done, _, err := rc.gqlFinishThreads(ctx, held, true)
 	if err != nil {
@@ -351,9 +441,9 @@ func (rc *repoCollector) gqlNumbers(ctx context.Context, issues, pulls []int64) 
 	var out struct {
 		Repository map[string]*gqlIssue `json:"repository"`
 	}
-	q := ghgraphql.NumbersQuery(issues, pulls)
+	q, vars := ghgraphql.NumbersQuery(len(issues), len(pulls)), ghgraphql.NumbersVars(owner, repo, issues, pulls)
 	for tries := 0; ; tries++ {
-		err = rc.query(ctx, q, map[string]any{"owner": owner, "name": repo}, ghgraphql.Points(1, requests-1), &out)
+		err = rc.query(ctx, q, vars, ghgraphql.Points(1, requests-1), &out)
 		if !retryable(err) || len(issues)+len(pulls) > 1 || tries >= timeoutRetries {
 			break
 		}
@@ -380,8 +470,8 @@ func (rc *repoCollector) gqlNumbers(ctx context.Context, issues, pulls []int64) 
 		return nil, fmt.Errorf("query timelines of %s: %w", rc.repo, err)
 	}
 	d := &delta{ReviewMarks: map[int64]*reviewMark{}, Renew: slices.Concat(issues, pulls)}
-	add := func(prefix string, n int64, pull bool) error {
-		it := out.Repository[prefix+strconv.FormatInt(n, 10)]
+	add := func(alias string, n int64, pull bool) error {
+		it := out.Repository[alias]
 		if it == nil {
 			// Deleted or transferred since the listing: nothing to
 			// read (the next verification walk of the issues drops it).
@@ -402,13 +492,13 @@ func (rc *repoCollector) gqlNumbers(ctx context.Context, issues, pulls []int64) 
 		rc.addTimeline(d, it, pull)
 		return nil
 	}
-	for _, n := range issues {
-		if err := add("i", n, false); err != nil {
+	for i, n := range issues {
+		if err := add(fmt.Sprintf("i%d", i), n, false); err != nil {
 			return held, err
 		}
 	}
-	for _, n := range pulls {
-		if err := add("p", n, true); err != nil {
+	for i, n := range pulls {
+		if err := add(fmt.Sprintf("p%d", i), n, true); err != nil {
 			return held, err
 		}
 	}
@@ -753,6 +843,8 @@ type gqlHistory struct {
 
 type gqlCommitsPage struct {
 	Repository *struct {
+		CreatedAt        time.Time  `json:"createdAt"`
+		PushedAt         *time.Time `json:"pushedAt"`
 		DefaultBranchRef *struct {
 			Name   string `json:"name"`
 			Target *struct {
@@ -832,26 +924,29 @@ func gitActorUser(u *struct {
 
 // gqlCommits walks the default branch's history, newest first: whole the
 // first time (then the commits it did not see are dropped), later down to
-// the last head seen.
+// the last head seen. A whole walk may begin before the repository is
+// fetched: the branch, its last push and the repository's creation come
+// with each page.
 func (rc *repoCollector) gqlCommits(ctx context.Context) error {
 	rc.mu.Lock()
 	ls := *rc.st.list(listCommits)
 	gs := *rc.st.list(listGQLCommits)
-	branch := rc.st.Repo.DefaultBranch
-	pushedAt := rc.st.Repo.PushedAt
-	rc.mu.Unlock()
-	head := ls.Head
-	if ls.Branch != branch || !ls.Complete {
-		head = ""
-	}
-	fresh := gs.Resume == ""
-	if !fresh {
+	head := ""
+	switch {
+	case gs.Resume != "":
 		head = gs.Head
+	case ls.Complete && rc.st.Repo != nil && ls.Branch == rc.st.Repo.DefaultBranch:
+		// An incremental walk (begun once the repository was fetched).
+		head = ls.Head
 	}
+	rc.mu.Unlock()
+	fresh := gs.Resume == ""
 	owner, repo := rc.ownerName()
 	cursor := gs.Resume
 	pager := ghgraphql.NewPager(100)
 	pending := gs.PendingHead
+	var branch string
+	var pushedAt *time.Time
 	for {
 		vars := map[string]any{"owner": owner, "name": repo}
 		if cursor != "" {
@@ -864,12 +959,22 @@ func (rc *repoCollector) gqlCommits(ctx context.Context) error {
 		if out.Repository == nil {
 			return fmt.Errorf("query commits of %s: no repository in the answer", rc.repo)
 		}
+		if branch == "" {
+			pushedAt = out.Repository.PushedAt
+		}
 		ref := out.Repository.DefaultBranchRef
 		if ref == nil || ref.Target == nil || ref.Target.History == nil {
-			// An empty repository: no commits.
+			// An empty repository: no commits, and the branch its
+			// REST answer names.
+			rc.mu.Lock()
+			if r := rc.st.Repo; r != nil {
+				branch = r.DefaultBranch
+			}
+			rc.mu.Unlock()
 			return rc.apply(&delta{List: listCommits, ListState: &listState{Complete: true, branchMark: branchMark{Branch: branch, PushedAt: pushedAt}},
 				ResetSeen: true, DropUnseen: true})
 		}
+		branch = ref.Name
 		h := ref.Target.History
 		d := &delta{List: listCommits, Track: true, ResetSeen: fresh && cursor == ""}
 		stop := false
@@ -897,7 +1002,7 @@ func (rc *repoCollector) gqlCommits(ctx context.Context) error {
 		if err := rc.apply(d); err != nil {
 			return err
 		}
-		if cursor == "" && fresh && head == "" && h.TotalCount-len(h.Nodes) > 2*commitRangePages*100 {
+		if cursor == "" && fresh && head == "" && h.TotalCount-len(h.Nodes) > commitRangeMin {
 			// A whole walk of a long history: the rest in date ranges,
 			// in parallel; when they do not add up to the count, on by
 			// cursor.
@@ -905,7 +1010,7 @@ func (rc *repoCollector) gqlCommits(ctx context.Context) error {
 			for _, n := range h.Nodes {
 				seen[n.OID] = true
 			}
-			ok, err := rc.gqlCommitRanges(ctx, h, seen)
+			ok, err := rc.gqlCommitRanges(ctx, out.Repository.CreatedAt, h, seen)
 			if err != nil {
 				return err
 			}
@@ -921,32 +1026,35 @@ func (rc *repoCollector) gqlCommits(ctx context.Context) error {
 	}
 }
 
-// commitRangePages is about how many pages each range of a parallel
-// history walk holds: the ranges' last pages are partial, so each range
-// costs a point more than its share.
-const commitRangePages = 2
+// commitRangeMin is the fewest commits past the first page worth walking
+// in parallel date ranges.
+const commitRangeMin = 200
+
+// commitRangesMax bounds the ranges of a parallel history walk.
+const commitRangesMax = 16
 
 // gqlCommitRanges walks the history older than its first page in date
 // ranges, in parallel: from the repository's creation to the first page's
 // oldest committer date, evenly (a range's bounds overlap its neighbours'
 // by a second, and the first and last are open), each walked by cursor.
-// It reports whether the commits seen add up to the history's count; when
-// they do not (dates out of order), the caller walks on by cursor.
-func (rc *repoCollector) gqlCommitRanges(ctx context.Context, first *gqlHistory, seen map[string]bool) (bool, error) {
-	rc.mu.Lock()
-	created := rc.st.Repo.CreatedAt
-	rc.mu.Unlock()
+// There are about as many ranges as pages left (up to commitRangesMax), so
+// that each range is about a page: its last page is partial, so the walk
+// costs about as many points as pages either way, and the longest chain of
+// queries is short. It reports whether the commits seen add up to the
+// history's count; when they do not (dates out of order), the caller
+// walks on by cursor.
+func (rc *repoCollector) gqlCommitRanges(ctx context.Context, created time.Time, first *gqlHistory, seen map[string]bool) (bool, error) {
 	oldest := first.Nodes[len(first.Nodes)-1].Committer.Date
 	for _, n := range first.Nodes {
 		if n.Committer.Date.Before(oldest) {
 			oldest = n.Committer.Date
 		}
 	}
-	if !created.Before(oldest) {
+	if created.IsZero() || !created.Before(oldest) {
 		return false, nil
 	}
 	rest := first.TotalCount - len(first.Nodes)
-	k := min(8, max(2, rest/(commitRangePages*100)))
+	k := min(commitRangesMax, max(2, (rest+99)/100))
 	step := oldest.Sub(created) / time.Duration(k)
 	owner, repo := rc.ownerName()
 	var mu sync.Mutex
@@ -994,22 +1102,102 @@ func (rc *repoCollector) gqlCommitRanges(ctx context.Context, first *gqlHistory,
 	return len(seen) >= first.TotalCount, nil
 }
 
-// gqlStars walks the stargazers when the star count or the REST probe of
-// the newest star changed: whole (a few points), keeping only those seen.
+// starPagesMax is how deep REST's stargazers listing is paged by number
+// (GitHub refuses deeper pages); the stargazers of a repository with more
+// are walked through GraphQL, by cursor.
+const starPagesMax = 400
+
+// gqlStars lists the stargazers through REST's numbered pages, all at
+// once: the repository's star count tells how many there are. GitHub
+// lists them oldest first, so the last page holds the newest star: asked
+// with its ETag, a 304 at an unchanged count means nothing changed (free).
+// A cursor walk through GraphQL (serial, a query a page) takes over past
+// starPagesMax pages, or when GitHub refuses a page.
 func (rc *repoCollector) gqlStars(ctx context.Context) error {
 	rc.mu.Lock()
 	count := rc.st.Repo.StargazersCount
-	known := int64(len(rc.st.Stars))
-	ls := *rc.st.list(listGQLStars)
+	unchanged := int64(len(rc.st.Stars)) == count && rc.st.list(listGQLStars).Complete && rc.st.list(listGQLStars).Count == count
+	probe := *rc.st.list(listProbeStars)
 	rc.mu.Unlock()
-	// GitHub lists stargazers oldest first: the last page holds the newest.
-	changed, etag, err := rc.probe(ctx, listProbeStars, "repos/"+rc.repo+"/stargazers?per_page=1&page="+strconv.FormatInt(max(count, 1), 10), starAccept)
-	if err != nil {
-		return err
+	pages := int(max(1, (count+99)/100))
+	if pages > starPagesMax {
+		if unchanged {
+			return nil
+		}
+		return rc.gqlStarsByCursor(ctx, count)
 	}
-	if !changed && known == count && ls.Complete && ls.Count == count {
+	url := func(p int) string {
+		return "repos/" + rc.repo + "/stargazers?per_page=100&page=" + strconv.Itoa(p)
+	}
+	bodies := make([][]byte, pages)
+	var etag string
+	if unchanged && probe.Complete && probe.ETag == "" {
+		// Last walked by cursor (GitHub refused a page): the count decides.
 		return nil
 	}
+	if unchanged && probe.Complete {
+		resp, err := rc.get(ctx, ghapi.Request{Path: url(pages), Accept: starAccept, IfNoneMatch: probe.ETag})
+		if err != nil {
+			return fmt.Errorf("check stargazers of %s: %w", rc.repo, err)
+		}
+		if resp.NotModified {
+			return nil
+		}
+		bodies[pages-1], etag = resp.Body, resp.ETag()
+	}
+	var refused atomic.Bool
+	g, gctx := errgroup.WithContext(ctx)
+	for p := range pages {
+		if bodies[p] != nil {
+			continue
+		}
+		g.Go(func() error {
+			resp, err := rc.get(gctx, ghapi.Request{Path: url(p + 1), Accept: starAccept})
+			if pageRefused(err) {
+				refused.Store(true)
+				return nil
+			}
+			if err != nil {
+				return fmt.Errorf("list stargazers of %s: %w", rc.repo, err)
+			}
+			bodies[p] = resp.Body
+			if p == pages-1 {
+				etag = resp.ETag()
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	if refused.Load() {
+		return rc.gqlStarsByCursor(ctx, count)
+	}
+	d := &delta{List: listGQLStars, KeepStars: []string{}, DropStars: true, ListState: &listState{Complete: true, Count: count}}
+	for p, b := range bodies {
+		items, err := decodeList(b, fromStar)
+		if err != nil {
+			return fmt.Errorf("list stargazers of %s: decode %s: %w", rc.repo, url(p+1), err)
+		}
+		for _, it := range items {
+			if it.User != nil {
+				d.KeepStars = append(d.KeepStars, it.User.Login)
+			}
+		}
+		d.Stars = append(d.Stars, items...)
+	}
+	if err := rc.apply(d); err != nil {
+		return err
+	}
+	return rc.probeDone(listProbeStars, etag)
+}
+
+// gqlStarsByCursor walks the stargazers through GraphQL, newest first, a
+// query a page, keeping only those seen.
+func (rc *repoCollector) gqlStarsByCursor(ctx context.Context, count int64) error {
+	rc.mu.Lock()
+	ls := *rc.st.list(listGQLStars)
+	rc.mu.Unlock()
 	owner, repo := rc.ownerName()
 	pager := ghgraphql.NewPager(100)
 	var keep []string
@@ -1052,7 +1240,8 @@ func (rc *repoCollector) gqlStars(ctx context.Context) error {
 			if err := rc.apply(d); err != nil {
 				return err
 			}
-			return rc.probeDone(listProbeStars, etag)
+			// No page of REST's to check next time: the count decides.
+			return rc.probeDone(listProbeStars, "")
 		}
 		d.ListState = &listState{Complete: ls.Complete, Count: ls.Count}
 		if err := rc.apply(d); err != nil {

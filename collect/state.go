@@ -336,8 +336,11 @@ func (s *repoState) apply(d *delta) {
 		if s.AC != nil && d.AC.Exists {
 			h, v = s.AC.History, s.AC.Read
 		}
-		s.AC = d.AC
-		s.AC.History, s.AC.Read, s.AC.Dated = h, v, false
+		// A copy: d is journaled after the lock is let go, and must not
+		// share the state's maps.
+		ac := *d.AC
+		ac.History, ac.Read, ac.Dated = h, v, false
+		s.AC = &ac
 	}
 	if s.AC != nil {
 		if s.AC.History == nil {

@@ -70,41 +70,65 @@ fragment ReviewComment on PullRequestReviewComment {
 }
 `
 
-// NumbersQuery fetches, by number, the timelines of issues and the
-// timelines and first review thread of pull requests (aliases iN and pN
-// for number N): what REST would need a request per pull request for.
-// The issues and pull requests themselves come from REST's issues listing
-// (ETags, a page of 100 a request), which also tells which changed.
-func NumbersQuery(issues, pulls []int64) string {
+// NumbersQuery fetches, by number, the timelines of n issues and the
+// timelines and first review thread of m pull requests: aliases i0, i1,
+// ... for issue number $i0, $i1, ..., and p0, p1, ... for pull request
+// number $p0, $p1, ... (NumbersVars gives the variables). What each node
+// selects is in a fragment and the numbers are variables, so the query is
+// short and the same for every batch of the same size. It is what REST
+// would need a request per pull request for; the issues and pull requests
+// themselves come from REST's issues listing (ETags, a page of 100 a
+// request), which also tells which changed.
+func NumbersQuery(n, m int) string {
+	var vars, fields strings.Builder
+	for i := range n {
+		fmt.Fprintf(&vars, ", $i%d: Int!", i)
+		fmt.Fprintf(&fields, "\n    i%d: issue(number: $i%d) { ...IssueNode }", i, i)
+	}
+	for i := range m {
+		fmt.Fprintf(&vars, ", $p%d: Int!", i)
+		fmt.Fprintf(&fields, "\n    p%d: pullRequest(number: $p%d) { ...PullNode }", i, i)
+	}
 	var b strings.Builder
-	b.WriteString(`query Numbers($owner: String!, $name: String!) {
+	b.WriteString(`query Numbers($owner: String!, $name: String!` + vars.String() + `) {
   ` + rateLimitFields + `
-  repository(owner: $owner, name: $name) {`)
-	for _, n := range issues {
-		fmt.Fprintf(&b, `
-    i%d: issue(number: %d) {
-      timelineItems(first: 100, itemTypes: `+issueItemTypes+`) { pageInfo { hasNextPage endCursor } nodes { ...TimelineItem } }
-    }`, n, n)
-	}
-	for _, n := range pulls {
-		fmt.Fprintf(&b, `
-    p%d: pullRequest(number: %d) {
-      timelineItems(first: 100, itemTypes: `+pullItemTypes+`) { pageInfo { hasNextPage endCursor } nodes { ...TimelineItem } }
-      reviewThreads(first: 1) {
-        totalCount
-        pageInfo { hasNextPage endCursor }
-        nodes { id comments(first: 100) { pageInfo { hasNextPage endCursor } nodes { ...ReviewComment } } }
-      }
-    }`, n, n)
-	}
-	b.WriteString(`
+  repository(owner: $owner, name: $name) {` + fields.String() + `
   }
 }
 ` + timelineFragments)
-	if len(pulls) > 0 {
-		b.WriteString(reviewCommentFragment)
+	if n > 0 {
+		b.WriteString(`
+fragment IssueNode on Issue {
+  timelineItems(first: 100, itemTypes: ` + issueItemTypes + `) { pageInfo { hasNextPage endCursor } nodes { ...TimelineItem } }
+}
+`)
+	}
+	if m > 0 {
+		b.WriteString(`
+fragment PullNode on PullRequest {
+  timelineItems(first: 100, itemTypes: ` + pullItemTypes + `) { pageInfo { hasNextPage endCursor } nodes { ...TimelineItem } }
+  reviewThreads(first: 1) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    nodes { id comments(first: 100) { pageInfo { hasNextPage endCursor } nodes { ...ReviewComment } } }
+  }
+}
+` + reviewCommentFragment)
 	}
 	return b.String()
+}
+
+// NumbersVars is the variables of NumbersQuery(len(issues), len(pulls))
+// for those numbers in the repository owner/name.
+func NumbersVars(owner, name string, issues, pulls []int64) map[string]any {
+	vars := map[string]any{"owner": owner, "name": name}
+	for i, n := range issues {
+		vars[fmt.Sprintf("i%d", i)] = n
+	}
+	for i, n := range pulls {
+		vars[fmt.Sprintf("p%d", i)] = n
+	}
+	return vars
 }
 
 // Per-item connections of NumbersQuery: an issue's timeline; a pull
@@ -179,10 +203,14 @@ const ThreadCommentsQuery = `query ThreadComments($id: ID!, $first: Int!, $after
 
 // CommitsQuery lists the default branch's history, newest first, with
 // committer dates from $since to $until when given (history ranges are
-// walked in parallel).
+// walked in parallel). The repository's creation and last push come with
+// it: a walk begun before REST's answer for the repository dates its
+// ranges and marks the push it saw from the same answer.
 const CommitsQuery = `query Commits($owner: String!, $name: String!, $first: Int!, $after: String, $since: GitTimestamp, $until: GitTimestamp) {
   ` + rateLimitFields + `
   repository(owner: $owner, name: $name) {
+    createdAt
+    pushedAt
     defaultBranchRef {
       name
       target {
@@ -244,7 +272,7 @@ func FileVersionsQuery(n int) string {
 
 // Queries lists every query, by name, for the schema test.
 var Queries = map[string]string{
-	"Numbers": NumbersQuery([]int64{1, 2}, []int64{3, 4}), "NumbersIssues": NumbersQuery([]int64{5}, nil), "IssueTimeline": IssueTimelineQuery,
+	"Numbers": NumbersQuery(2, 2), "NumbersIssues": NumbersQuery(1, 0), "NumbersPulls": NumbersQuery(0, 3), "IssueTimeline": IssueTimelineQuery,
 	"PullTimeline": PullTimelineQuery, "Threads": ThreadsQuery([]int64{1, 2, 3}), "ThreadComments": ThreadCommentsQuery,
 	"FileVersions": FileVersionsQuery(3), "Commits": CommitsQuery, "Stargazers": StargazersQuery, "Forks": ForksQuery,
 }

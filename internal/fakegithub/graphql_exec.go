@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/vektah/gqlparser/v2/ast"
@@ -20,9 +21,20 @@ type graphqlExec struct {
 	who  caller
 	rate gqlRate
 	errs []gqlError
-	// idx holds, per repository, its items by issue number, built on
-	// first use by this query.
+}
+
+// A gqlIndexCache holds, per repository, its items by issue number, built
+// on first use and kept until the data changes (Server.Mutate): the
+// queries of a collection each read them.
+type gqlIndexCache struct {
+	mu  sync.Mutex
 	idx map[*Repo]*repoIndex
+}
+
+func (c *gqlIndexCache) reset() {
+	c.mu.Lock()
+	c.idx = nil
+	c.mu.Unlock()
 }
 
 // repoIndex is a repository's comments, reviews, events and review
@@ -35,7 +47,10 @@ type repoIndex struct {
 }
 
 func (ex *graphqlExec) index(r *Repo) *repoIndex {
-	if ix := ex.idx[r]; ix != nil {
+	c := &ex.s.gqlIdx
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if ix := c.idx[r]; ix != nil {
 		return ix
 	}
 	ix := &repoIndex{comments: map[int64][]*Comment{}, reviews: map[int64][]*Review{}, events: map[int64][]*IssueEvent{}}
@@ -49,10 +64,10 @@ func (ex *graphqlExec) index(r *Repo) *repoIndex {
 		ix.events[e.IssueNumber] = append(ix.events[e.IssueNumber], e)
 	}
 	ix.threads = allReviewThreads(r)
-	if ex.idx == nil {
-		ex.idx = map[*Repo]*repoIndex{}
+	if c.idx == nil {
+		c.idx = map[*Repo]*repoIndex{}
 	}
-	ex.idx[r] = ix
+	c.idx[r] = ix
 	return ix
 }
 
@@ -421,6 +436,14 @@ func (g *gqlRepo) field(ex *graphqlExec, f *ast.Field) (any, error) {
 		return r.ID, nil
 	case "nameWithOwner":
 		return r.Owner + "/" + r.Name, nil
+	case "createdAt":
+		return r.CreatedAt, nil
+	case "pushedAt":
+		// As REST's pushed_at: the last update when never pushed.
+		if r.PushedAt.IsZero() {
+			return r.UpdatedAt, nil
+		}
+		return r.PushedAt, nil
 	case "issues", "pullRequests":
 		wantPR := f.Name == "pullRequests"
 		var since time.Time
@@ -832,13 +855,25 @@ func (g *gqlEvent) typename() string {
 	if g.e.Event == "renamed" {
 		return "RenamedTitleEvent"
 	}
-	return eventNodeKind(g.e.Event)
+	return eventKind(g.e.Event)
+}
+
+// eventKinds memoizes eventNodeKind: every timeline item asks it.
+var eventKinds sync.Map
+
+func eventKind(event string) string {
+	if k, ok := eventKinds.Load(event); ok {
+		return k.(string)
+	}
+	k := eventNodeKind(event)
+	eventKinds.Store(event, k)
+	return k
 }
 func (g *gqlEvent) field(ex *graphqlExec, f *ast.Field) (any, error) {
 	e := g.e
 	switch f.Name {
 	case "id":
-		return nodeID(eventNodeKind(e.Event), e.ID), nil
+		return nodeID(eventKind(e.Event), e.ID), nil
 	case "actor":
 		return userRef(e.Actor), nil
 	case "createdAt":

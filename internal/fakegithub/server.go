@@ -88,6 +88,9 @@ type Server struct {
 	// budgets (guarded by statsMu).
 	gql        GraphQLStats
 	gqlBuckets map[string]*bucket
+	// gqlIdx caches the GraphQL indexes of the data (graphql_exec.go),
+	// dropped when it changes.
+	gqlIdx gqlIndexCache
 }
 
 // Stats counts what a Server has answered.
@@ -214,6 +217,7 @@ func (s *Server) reindex() {
 }
 
 func (s *Server) reindexLocked() {
+	s.gqlIdx.reset()
 	s.byName = make(map[string]*Repo, len(s.data.Repos))
 	s.byID = make(map[int64]*Repo, len(s.data.Repos))
 	for _, r := range s.data.Repos {
