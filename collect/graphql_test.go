@@ -266,16 +266,7 @@ func TestGraphQLRerunMergesChanges(t *testing.T) {
 	}
 	d := genData()
 	change(d)
-	rest := newHarness(t, d, fakegithub.Options{})
-	if _, err, _ := rest.run(genCommunity, rest.options()); err != nil {
-		t.Fatal(err)
-	}
-	want, got := routeTables(t, rest.out), routeTables(t, h.out)
-	for _, name := range tableFiles {
-		if !slices.Equal(want[name], got[name]) {
-			t.Errorf("%s: after the change, the GraphQL route's rerun differs from a REST collection (%d vs %d rows)", name, len(got[name]), len(want[name]))
-		}
-	}
+	sameAsREST(t, h, d, "after the change, the GraphQL route's rerun")
 }
 
 func TestGraphQLTimeoutsAndPartialAnswersHalveThePage(t *testing.T) {
@@ -288,14 +279,21 @@ func TestGraphQLTimeoutsAndPartialAnswersHalveThePage(t *testing.T) {
 	if st.Timeouts == 0 || st.Partial == 0 {
 		t.Fatalf("faults not exercised: %+v", st)
 	}
-	rest := newHarness(t, genData(), fakegithub.Options{})
+	sameAsREST(t, h, genData(), "after timeouts, the GraphQL route")
+}
+
+// sameAsREST checks that the tables h collected of genCommunity are those a
+// REST collection of d writes; what names the collection in the errors.
+func sameAsREST(t *testing.T, h *harness, d *fakegithub.Data, what string) {
+	t.Helper()
+	rest := newHarness(t, d, fakegithub.Options{})
 	if _, err, _ := rest.run(genCommunity, rest.options()); err != nil {
 		t.Fatal(err)
 	}
 	want, got := routeTables(t, rest.out), routeTables(t, h.out)
 	for _, name := range tableFiles {
 		if !slices.Equal(want[name], got[name]) {
-			t.Errorf("%s differs after timeouts", name)
+			t.Errorf("%s: %s wrote %d rows, a REST collection %d, or different ones", name, what, len(got[name]), len(want[name]))
 		}
 	}
 }

@@ -187,14 +187,5 @@ func TestGraphQLVerificationDropsDeletedTimelineItems(t *testing.T) {
 	}
 	d := genData()
 	del(d)
-	rest := newHarness(t, d, fakegithub.Options{})
-	if _, err, _ := rest.run(genCommunity, rest.options()); err != nil {
-		t.Fatal(err)
-	}
-	want, got := routeTables(t, rest.out), routeTables(t, h.out)
-	for _, name := range tableFiles {
-		if !slices.Equal(want[name], got[name]) {
-			t.Errorf("%s: after the verification run, %d rows against a REST collection's %d, or different", name, len(got[name]), len(want[name]))
-		}
-	}
+	sameAsREST(t, h, d, "the verification run")
 }
